@@ -1,0 +1,75 @@
+"""Labelled examples for training and evaluation.
+
+Any JSON-lines file with ``text`` and ``label`` (1 = deceptive recruitment or job scam,
+0 = not) and optional ``id``, ``title``, ``lang``, ``source``, ``group`` is accepted. Rows
+without a ``group`` are grouped by a near-duplicate key so reposted templates never
+straddle a train/test split.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.features import model_text
+
+
+class DatasetError(ValueError):
+    """A training file is missing or malformed; the message names file and line."""
+
+
+@dataclass(frozen=True)
+class Example:
+    id: str
+    text: str  # model_text(title, text)
+    label: int
+    lang: str
+    source: str
+    group: str
+
+
+def near_duplicate_key(text: str) -> str:
+    """Group key for near-duplicates: the first 160 letters of the text, lower-cased, with
+    digits, placeholders, punctuation and whitespace removed."""
+    t = re.sub(r"#\w+#", "", text.lower())
+    t = re.sub(r"[\W\d_]+", "", t)
+    return hashlib.sha1(t[:160].encode()).hexdigest()[:16]  # noqa: S324 - not security
+
+
+def file_fingerprint(path: Path) -> str:
+    """SHA-256 of a data file (for model cards)."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def load_examples(path: Path) -> list[Example]:
+    """Read one labelled JSON-lines file; raises DatasetError naming file and line."""
+    if not path.is_file():
+        raise DatasetError(f"{path}: no such training file")
+    out = []
+    default_source = path.stem
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                label = int(row["label"])
+                text = row["text"]
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                raise DatasetError(f"{path}:{n}: needs JSON with 'text' and 'label' ({exc})") from exc
+            if label not in (0, 1):
+                raise DatasetError(f"{path}:{n}: label must be 0 or 1, got {label}")
+            mtext = model_text(row.get("title"), text or "")
+            source = str(row.get("source") or default_source)
+            group = row.get("group")
+            group = f"{source}:{group}" if group else f"dup:{near_duplicate_key(mtext)}"
+            out.append(Example(str(row.get("id") or f"{default_source}-{n}"), mtext, label,
+                               str(row.get("lang") or "und"), source, group))
+    return out

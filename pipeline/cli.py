@@ -1,0 +1,278 @@
+"""The ``lurewatch`` command. ``lurewatch COMMAND --help`` documents each command."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.settings import PROJECT_ROOT, ConfigError, Settings
+
+console = Console(stderr=True)
+out = Console()
+
+SEED_DATA = PROJECT_ROOT / "models" / "data" / "seed.jsonl"
+
+
+def _date(value: str) -> str:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-28") from exc
+    return value
+
+
+def _yesterday() -> str:
+    return (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)).isoformat()
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.crawl import crawl_source, enabled_sources, find_source, run_spider
+
+    if args.kind or args.url or args.output:
+        if not (args.kind and args.url and args.output):
+            raise UsageError("the ad-hoc form needs --kind, --url and -o/--output together")
+        result = run_spider(["--kind", args.kind, "--source-id", args.source_name,
+                             *sum((["--url", u] for u in args.url), [])]
+                            + (["--allow-private"] if args.allow_private else []),
+                            args.output, args.date, settings, args.source_name)
+        console.print(f"[green]{result.items}[/] records from {result.pages} pages → {args.output}")
+        return 0
+    sources = [find_source(settings, s) for s in args.source] if args.source else enabled_sources(settings)
+    if not sources:
+        raise UsageError(f"no enabled sources in {settings.sources_file}")
+    for source in sources:
+        with console.status(f"crawling {source.id} …"):
+            result = crawl_source(source, args.date, settings)
+        console.print(f"{source.id}: [green]{result.items}[/] records, {result.pages} pages, "
+                      f"{result.errors} errors → {result.out}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.crawl import CrawlError, crawl_source, enabled_sources
+    from pipeline.run import process_partition
+
+    failed = []
+    if not args.no_crawl:
+        for source in enabled_sources(settings):
+            with console.status(f"crawling {source.id} for {args.date} …"):
+                try:
+                    result = crawl_source(source, args.date, settings)
+                except CrawlError as exc:
+                    failed.append(source.id)
+                    console.print(f"[red]crawl failed[/]: {exc}")
+                    continue
+            console.print(f"crawled {source.id}: {result.items} records")
+    with console.status(f"processing {args.date} (normalize → extract → indicators → score → index) …"):
+        summary = process_partition(args.date, settings)
+    print_summary(settings, args.date, summary.read, summary.flagged)
+    return 1 if failed else 0
+
+
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    from models.train import train
+
+    data = [Path(p) for p in args.data] if args.data else [SEED_DATA]
+    output = args.output or settings.model_path
+    result = train(data, output, n_splits=args.folds, progress=lambda m: console.print(f"· {m}"))
+    overall = result.metrics["overall"]
+    console.print(f"[green]trained[/] {result.model_version} on {result.n_examples} examples; "
+                  f"out-of-fold precision {overall['precision']:.3f} recall {overall['recall']:.3f} "
+                  f"F1 {overall['f1']:.3f} at threshold {result.threshold:.2f}")
+    console.print(f"model: {output}\ncard:  {output.with_suffix('.card.md')}")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.scoring import score_file
+
+    n = score_file(args.input, args.output, settings)
+    console.print(f"scored {n} posts → {args.output}")
+    return 0
+
+
+def cmd_queue(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.store import open_store
+
+    store = open_store(settings)
+    try:
+        records = store.queue(partition=args.date, size=args.limit)
+    finally:
+        store.close()
+    if args.json:
+        for r in records:
+            print(json.dumps(r.to_dict(), ensure_ascii=False))
+        return 0
+    out.print(queue_table(records, title=f"Review queue{' for ' + args.date if args.date else ''}"
+                                         f" ({len(records)} flagged, highest score first)"))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.quickstart import run_demo
+
+    date = args.date or _yesterday()
+    console.print(f"[bold]LureWatch demo[/]: daily_monitor for {date} on the bundled demo sources; "
+                  f"data in {settings.data_dir}")
+    with console.status("starting …") as status:
+        log = run_demo(settings, date, status)
+    console.print(f"Airflow log: {log}")
+    crawled = sum(1 for p in settings.raw_dir.glob(f"*/{date}.jsonl")
+                  for line in p.open(encoding="utf-8") if line.strip())
+    from pipeline.store import open_store
+
+    store = open_store(settings)
+    try:
+        flagged = store.count({"partition": date, "flagged": True})
+    finally:
+        store.close()
+    print_summary(settings, date, crawled, flagged)
+    return 0 if crawled else 1
+
+
+# ---------------------------------------------------------------- output
+
+
+def queue_table(records: Sequence[Any], title: str) -> Table:
+    table = Table(title=title, show_lines=False, expand=True)
+    table.add_column("score", justify="right", style="bold red", no_wrap=True)
+    table.add_column("source", no_wrap=True)
+    table.add_column("post", ratio=3)
+    table.add_column("indicators (evidence)", ratio=3)
+    table.add_column("identifiers", ratio=2)
+    for r in records:
+        first = (r.title or r.text.strip().splitlines()[0] if r.text.strip() else r.url)[:90]
+        seen: dict[str, str] = {}
+        for h in r.indicators:
+            if h.weight > 0 and h.id not in seen:
+                seen[h.id] = h.evidence
+        inds = "; ".join(f"{i} “{e[:30]}”" for i, e in seen.items())
+        ids = ", ".join(sorted({f"{e.type}:{e.value}" for e in r.entities if e.type != "url"}))[:120]
+        table.add_row(f"{r.score:.2f}", r.source_id, f"{first}\n[dim]{r.url}[/]", inds, ids)
+    return table
+
+
+def print_summary(settings: Settings, date: str, crawled: int, flagged: int) -> None:
+    from pipeline.store import open_store
+
+    store = open_store(settings)
+    try:
+        top = store.queue(partition=date, size=5)
+    finally:
+        store.close()
+    out.print(f"\n[bold]{date}[/]: items crawled [bold]{crawled}[/], items flagged "
+              f"[bold red]{flagged}[/]")
+    if top:
+        out.print(queue_table(top, title="Top flagged items"))
+    out.print(f"See the whole queue: [bold]lurewatch queue --date {date}[/]"
+              + (f"  (with LUREWATCH_DATA_DIR={settings.data_dir})" if settings.data_dir != Settings.from_env({}).data_dir else ""))
+
+
+# ---------------------------------------------------------------- parser
+
+
+class UsageError(ValueError):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="lurewatch", description=(
+        "LureWatch: find job ads and posts recruiting people into scam compounds, and put "
+        "them in front of investigators with evidence. Settings come from LUREWATCH_* "
+        "variables (docs/settings.md)."))
+    ap.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("crawl", help="crawl register sources, or one URL ad hoc",
+                       description="Crawl sources from the register into "
+                       "<data>/raw/<source>/<date>.jsonl, or one URL ad hoc with --kind/--url/-o.")
+    p.add_argument("source", nargs="*", help="register source ids (default: all enabled)")
+    p.add_argument("--date", type=_date, default=None, help="partition (default: yesterday, UTC)")
+    p.add_argument("--kind", choices=["jobposting", "telegram"], help="ad hoc: spider kind")
+    p.add_argument("--url", action="append", help="ad hoc: start URL (repeatable)")
+    p.add_argument("-o", "--output", type=Path, help="ad hoc: JSON-lines output file")
+    p.add_argument("--source-name", default="adhoc", help="ad hoc: source id to record")
+    p.add_argument("--allow-private", action="store_true",
+                   help="ad hoc: allow loopback/private addresses (local test sites)")
+    p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("run", help="the whole day without Airflow: crawl, process, index",
+                       description="Crawl every enabled source for --date, then normalize, "
+                       "extract, find indicators, score and index into the store.")
+    p.add_argument("--date", type=_date, required=True, help="the day to run, YYYY-MM-DD")
+    p.add_argument("--no-crawl", action="store_true", help="process already captured partitions only")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("train", help="train the classifier and write its model card",
+                       description="Train the scam-recruitment classifier on labelled JSON-lines "
+                       "files (text, label; optional title, lang, source, group), evaluate it out of "
+                       "fold with grouped splits, and save it with skops beside its model card.")
+    p.add_argument("--data", action="append", help=f"labelled file (repeatable; default {SEED_DATA.relative_to(PROJECT_ROOT)})")
+    p.add_argument("-o", "--output", type=Path, help="model path (default LUREWATCH_MODEL)")
+    p.add_argument("--folds", type=int, default=5, help="grouped cross-validation folds (default 5)")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("queue", help="flagged items, highest score first",
+                       description="Show the review queue: flagged items, highest score first, with "
+                       "the indicators that fired and the identifiers found.")
+    p.add_argument("--date", type=_date, help="only this partition")
+    p.add_argument("--limit", type=int, default=50, help="how many (default 50)")
+    p.add_argument("--json", action="store_true", help="one JSON record per line instead of a table")
+    p.set_defaults(func=cmd_queue)
+
+    p = sub.add_parser("score", help="score posts from a JSON-lines file, offline",
+                       description="Score posts: input lines with id and text (optional title, url, "
+                       "lang); output one line per input in the same order with id, score (0..1), "
+                       "flagged, indicators [{id, start, end, field}]. Needs neither Airflow nor "
+                       "Elasticsearch.")
+    p.add_argument("input", help="JSON-lines input, or - for stdin")
+    p.add_argument("-o", "--output", type=Path, required=True, help="JSON-lines output")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("demo", help="run the daily DAG on the bundled demo sources",
+                       description="Serve the bundled demo sources on 127.0.0.1, run the "
+                       "daily_monitor DAG with `airflow dags test` for one date into the embedded "
+                       "store, and print what was flagged.")
+    p.add_argument("--date", type=_date, help="the day to run (default: yesterday, UTC)")
+    p.set_defaults(func=cmd_demo)
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    from models.dataset import DatasetError
+    from models.persist import ModelError
+    from pipeline.crawl import CrawlError
+    from pipeline.quickstart import DemoError
+    from pipeline.scoring import InputError
+    from pipeline.store.base import StoreError
+    from spiders.register import RegisterError
+
+    try:
+        settings = Settings.from_env()
+        if getattr(args, "date", "x") is None and args.command == "crawl":
+            args.date = _yesterday()
+        return int(args.func(args, settings))
+    except (ConfigError, UsageError, CrawlError, DemoError, InputError, StoreError, ModelError,
+            DatasetError, RegisterError) as exc:
+        console.print(f"[red]error:[/] {exc}")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

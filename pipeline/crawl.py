@@ -1,0 +1,92 @@
+"""Crawl sources by running ``python -m spiders.run`` in a subprocess (one crawl per
+process: Twisted's reactor cannot restart). Captures land in
+``<data_dir>/raw/<source>/<partition>.jsonl``, replaced atomically, so re-crawling a day
+replaces that day's partition instead of appending to it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.settings import Settings
+from spiders.register import Source, load_register
+
+
+class CrawlError(RuntimeError):
+    """A crawl failed; the message names the source and the reason."""
+
+
+@dataclass
+class CrawlResult:
+    source_id: str
+    partition: str
+    out: Path
+    items: int = 0
+    pages: int = 0
+    errors: int = 0
+    dropped: int = 0
+    elapsed: float = 0.0
+    ok: bool = True
+    problems: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dict(self.__dict__)
+        d["out"] = str(self.out)
+        return d
+
+
+def enabled_sources(settings: Settings) -> list[Source]:
+    return [s for s in load_register(settings.sources_file) if s.enabled]
+
+
+def find_source(settings: Settings, source_id: str) -> Source:
+    for source in load_register(settings.sources_file):
+        if source.id == source_id:
+            return source
+    raise CrawlError(f"no source {source_id!r} in {settings.sources_file}; add an entry there")
+
+
+def spider_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("XDG_STATE_HOME", str(settings.data_dir / "state"))
+    env["LUREWATCH_USER_AGENT"] = settings.user_agent
+    return env
+
+
+def run_spider(args: list[str], out: Path, partition: str, settings: Settings,
+               source_id: str, extra: list[str] = ()) -> CrawlResult:  # type: ignore[assignment]
+    """Run one crawl subprocess; raises CrawlError with the spider's last words on failure."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stats_path = out.with_name(f".{out.stem}.stats.json")
+    cmd = [sys.executable, "-m", "spiders.run", *args, "--partition", partition, "--out", str(out),
+           "--stats-out", str(stats_path), *extra]
+    if settings.allow_private and "--allow-private" not in cmd:
+        cmd.append("--allow-private")
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=spider_env(settings),
+                              timeout=settings.crawl_timeout, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise CrawlError(f"{source_id}: crawl took longer than {settings.crawl_timeout:.0f}s "
+                         "(LUREWATCH_CRAWL_TIMEOUT)") from exc
+    result = CrawlResult(source_id, partition, out)
+    if stats_path.is_file():
+        data = json.loads(stats_path.read_text("utf-8"))
+        summary = data.get("summary", data)
+        for key in ("items", "pages", "errors", "dropped", "elapsed", "ok", "problems"):
+            if key in summary:
+                setattr(result, key, summary[key])
+    if proc.returncode != 0:
+        tail = "\n".join(proc.stderr.strip().splitlines()[-8:])
+        raise CrawlError(f"{source_id}: spider exited {proc.returncode}: {tail}")
+    return result
+
+
+def crawl_source(source: Source, partition: str, settings: Settings) -> CrawlResult:
+    """Crawl one register source for ``partition``."""
+    return run_spider(source.run_args(), settings.raw_partition(source.id, partition), partition,
+                      settings, source.id)

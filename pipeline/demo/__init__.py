@@ -1,0 +1,32 @@
+"""Demo fixture sites (fictional job board and Telegram channel preview) and the small
+HTTP server that serves them on 127.0.0.1 for tests and the demo."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+
+def sites_root() -> Path:
+    """Directory of the bundled fixture sites (``pipeline/demo/sites``)."""
+    return Path(str(resources.files("pipeline.demo").joinpath("sites")))
+
+
+#: The demo's sources as served by the fixture server: (id, kind, path, lang).
+DEMO_SOURCES = (
+    ("demo-jobboard", "jobposting", "/jobboard/index.html", None),
+    ("demo-telegram-vieclam", "telegram", "/s/vieclam_nuocngoai_24h", "vi"),
+)
+
+
+def demo_register(base_url: str) -> dict[str, object]:
+    """A source register (the YAML structure of ``spiders/sources.yaml``) pointing at a
+    fixture server at ``base_url``; entries are ``local: true`` because it is on 127.0.0.1."""
+    base = base_url.rstrip("/")
+    return {
+        "sources": [
+            {"id": sid, "kind": kind, "start_urls": [base + path], "local": True, "max_pages": 3,
+             **({"lang": lang} if lang else {})}
+            for sid, kind, path, lang in DEMO_SOURCES
+        ]
+    }

@@ -1,0 +1,213 @@
+"""The record: one post from capture to review.
+
+A :class:`Record` is created by a spider at capture time and enriched by each stage
+(normalize → extract → indicators → score) before it reaches a store. Its ``id`` is
+deterministic (canonical URL + content hash), so every stage and every store write is an
+upsert and re-running a day never duplicates.
+
+The JSON Schema in ``pipeline/schema/record.schema.json`` is the boundary contract;
+:func:`validate` checks a record dict against it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+SCHEMA_VERSION = 1
+
+#: Query parameters that never change what a page says (tracking, sessions).
+_TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "ref", "ref_src", "mc_cid", "mc_eid", "igshid", "si", "sessionid"}
+)
+
+TRIAGE_STATUSES = ("new", "reviewing", "escalated", "dismissed", "confirmed")
+
+
+class RecordError(ValueError):
+    """A record does not match the schema; the message names the field."""
+
+
+def canonical_url(url: str) -> str:
+    """Canonical form of a URL: lower-case scheme and host, no fragment, no default port,
+    no tracking parameters (``utm_*``, ``fbclid``…), remaining query sorted."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    netloc = host
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        netloc = f"{host}:{port}"
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith("utm_") and k.lower() not in _TRACKING_PARAMS
+    ]
+    path = parts.path or "/"
+    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+
+
+def content_sha256(title: str | None, text: str) -> str:
+    """SHA-256 (hex) of what the post says: title and text as captured."""
+    h = hashlib.sha256()
+    h.update((title or "").encode("utf-8"))
+    h.update(b"\x00")
+    h.update(text.encode("utf-8"))
+    return h.hexdigest()
+
+
+def record_id(canonical: str, content_hash: str) -> str:
+    """Deterministic record id: first 32 hex digits of SHA-256(canonical URL, content hash)."""
+    return hashlib.sha256(f"{canonical}\n{content_hash}".encode()).hexdigest()[:32]
+
+
+@dataclass
+class Entity:
+    """An identifier found in a post; ``start``/``end`` index ``field`` (``text`` or
+    ``title``) exactly as captured."""
+
+    type: str
+    value: str
+    start: int
+    end: int
+    field: str = "text"
+
+
+@dataclass
+class IndicatorHit:
+    """An indicator that fired, with its evidence span in ``field`` as captured."""
+
+    id: str
+    start: int
+    end: int
+    weight: float
+    evidence: str
+    field: str = "text"
+
+
+@dataclass
+class Triage:
+    """Investigator's decision on a record. ``version`` increases on every change and
+    guards concurrent updates (optimistic concurrency)."""
+
+    status: str = "new"
+    label: int | None = None
+    assignee: str | None = None
+    note: str | None = None
+    updated_at: str | None = None
+    updated_by: str | None = None
+    version: int = 0
+
+
+@dataclass
+class Record:
+    """One post (job ad, channel message, listing) from capture to review.
+
+    Capture fields are set once by the spider and never change; ``entities``,
+    ``indicators``, ``score``, ``flagged`` and ``model_version`` are derived by stages;
+    ``triage`` belongs to investigators and is never overwritten by a pipeline run.
+    """
+
+    id: str
+    source_id: str
+    source_kind: str
+    url: str
+    canonical_url: str
+    fetched_at: str
+    partition: str
+    text: str
+    body_sha256: str
+    content_sha256: str
+    title: str | None = None
+    published_at: str | None = None
+    lang: str | None = None
+    http_status: int = 200
+    author: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    norm_text: str | None = None
+    entities: list[Entity] = field(default_factory=list)
+    indicators: list[IndicatorHit] = field(default_factory=list)
+    score: float | None = None
+    flagged: bool | None = None
+    model_version: str | None = None
+    stages: dict[str, str] = field(default_factory=dict)
+    triage: Triage = field(default_factory=Triage)
+    schema_version: int = SCHEMA_VERSION
+
+    @classmethod
+    def from_capture(
+        cls,
+        *,
+        source_id: str,
+        source_kind: str,
+        url: str,
+        text: str,
+        body_sha256: str,
+        fetched_at: str,
+        partition: str,
+        title: str | None = None,
+        **kwargs: Any,
+    ) -> Record:
+        """Build a record at capture time, computing canonical URL, content hash and id."""
+        canon = canonical_url(url)
+        chash = content_sha256(title, text)
+        return cls(
+            id=record_id(canon, chash),
+            source_id=source_id,
+            source_kind=source_kind,
+            url=url,
+            canonical_url=canon,
+            fetched_at=fetched_at,
+            partition=partition,
+            text=text,
+            title=title,
+            body_sha256=body_sha256,
+            content_sha256=chash,
+            **kwargs,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Record:
+        """Rebuild a record from its dict form; raises :class:`RecordError` if invalid."""
+        validate(data)
+        d = dict(data)
+        d["entities"] = [Entity(**e) for e in d.get("entities") or []]
+        d["indicators"] = [IndicatorHit(**i) for i in d.get("indicators") or []]
+        d["triage"] = Triage(**(d.get("triage") or {}))
+        return cls(**d)
+
+
+
+@lru_cache(maxsize=1)
+def json_schema() -> dict[str, Any]:
+    """The record JSON Schema (draft 2020-12)."""
+    text = resources.files("pipeline").joinpath("schema/record.schema.json").read_text("utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(json_schema())
+
+
+def validate(data: dict[str, Any]) -> None:
+    """Raise :class:`RecordError` naming the first invalid field of ``data``."""
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.path))
+    if errors:
+        err = errors[0]
+        where = "/".join(str(p) for p in err.path) or "(record)"
+        raise RecordError(f"invalid record field {where}: {err.message}")

@@ -1,0 +1,107 @@
+"""The one place that reads the environment.
+
+Every setting is a ``LUREWATCH_*`` variable, typed and defaulted here and documented in
+docs/settings.md (a test fails when one is not). Everything else receives a
+:class:`Settings` object.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_ROOT.parent
+
+#: name → (default, one-line description). docs/settings.md must mention every name.
+SETTINGS_DOC: dict[str, tuple[str, str]] = {
+    "LUREWATCH_DATA_DIR": ("./lurewatch-data", "where raw partitions, the SQLite store and logs live"),
+    "LUREWATCH_ES_URL": ("", "Elasticsearch URL; when set, the store is Elasticsearch instead of SQLite"),
+    "LUREWATCH_ES_INDEX": ("lurewatch-records", "Elasticsearch index name for records"),
+    "LUREWATCH_SOURCES": ("spiders/sources.yaml", "the source register (YAML)"),
+    "LUREWATCH_MODEL": ("models/artifacts/lurewatch-clf.skops", "classifier artefact (skops)"),
+    "LUREWATCH_THRESHOLD": ("", "override the model card's flag threshold (0..1)"),
+    "LUREWATCH_USER_AGENT": ("LureWatch/0.1 (+https://github.com/lurewatch/lurewatch; research crawler)", "User-Agent sent by spiders"),
+    "LUREWATCH_ALLOW_PRIVATE": ("0", "1 allows fetching private/loopback addresses (tests and the demo)"),
+    "LUREWATCH_CRAWL_TIMEOUT": ("600", "seconds before a spider subprocess is stopped"),
+}
+
+
+class ConfigError(ValueError):
+    """A setting has an invalid value; the message names the variable and what to do."""
+
+
+def _env(name: str, env: dict[str, str]) -> str:
+    return env.get(name, SETTINGS_DOC[name][0])
+
+
+def _resolve(path: str, base: Path) -> Path:
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else (base / p).resolve()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Typed settings. Construct with literals in tests; use :meth:`from_env` elsewhere."""
+
+    data_dir: Path
+    sources_file: Path
+    model_path: Path
+    es_url: str | None = None
+    es_index: str = "lurewatch-records"
+    threshold: float | None = None
+    user_agent: str = SETTINGS_DOC["LUREWATCH_USER_AGENT"][0]
+    allow_private: bool = False
+    crawl_timeout: float = 600.0
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Read ``LUREWATCH_*`` from ``env`` (default ``os.environ``); raises ConfigError."""
+        e = dict(os.environ if env is None else env)
+        thr_raw = _env("LUREWATCH_THRESHOLD", e).strip()
+        threshold: float | None = None
+        if thr_raw:
+            try:
+                threshold = float(thr_raw)
+            except ValueError as exc:
+                raise ConfigError(f"LUREWATCH_THRESHOLD={thr_raw!r} is not a number in 0..1") from exc
+            if not 0.0 <= threshold <= 1.0:
+                raise ConfigError(f"LUREWATCH_THRESHOLD={thr_raw!r} must be between 0 and 1")
+        try:
+            timeout = float(_env("LUREWATCH_CRAWL_TIMEOUT", e))
+        except ValueError as exc:
+            raise ConfigError("LUREWATCH_CRAWL_TIMEOUT must be a number of seconds") from exc
+        es_url = _env("LUREWATCH_ES_URL", e).strip() or None
+        if es_url and not es_url.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"LUREWATCH_ES_URL={es_url!r} must start with http:// or https:// "
+                "(or unset it to use the embedded SQLite store)"
+            )
+        return cls(
+            data_dir=_resolve(_env("LUREWATCH_DATA_DIR", e), Path.cwd()),
+            sources_file=_resolve(_env("LUREWATCH_SOURCES", e), PROJECT_ROOT),
+            model_path=_resolve(_env("LUREWATCH_MODEL", e), PROJECT_ROOT),
+            es_url=es_url,
+            es_index=_env("LUREWATCH_ES_INDEX", e),
+            threshold=threshold,
+            user_agent=_env("LUREWATCH_USER_AGENT", e),
+            allow_private=_env("LUREWATCH_ALLOW_PRIVATE", e).strip().lower() in {"1", "true", "yes"},
+            crawl_timeout=timeout,
+        )
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "store.sqlite3"
+
+    def raw_partition(self, source_id: str, partition: str) -> Path:
+        """Where a source's captured records for one day live (JSON lines)."""
+        return self.raw_dir / source_id / f"{partition}.jsonl"

@@ -1,0 +1,98 @@
+"""The store protocol: what every backend (SQLite, Elasticsearch) must do.
+
+Both backends pass the same contract tests (tests/store/test_contract.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from pipeline.records import Record
+
+
+class StoreError(RuntimeError):
+    """The store cannot be reached or refused an operation; the message says what to do."""
+
+
+class ConflictError(StoreError):
+    """A triage update lost a race: the record's triage version is not the expected one."""
+
+
+class NotFoundError(StoreError):
+    """No record has that id."""
+
+
+@dataclass
+class UpsertResult:
+    created: int = 0
+    updated: int = 0
+
+
+@dataclass
+class Hit:
+    record: Record
+    highlight: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+#: Fields an upsert may change on a record that already exists. Capture fields are
+#: immutable (same id ⇒ same capture) and ``triage`` belongs to investigators.
+DERIVED_FIELDS = ("lang", "norm_text", "entities", "indicators", "score", "flagged",
+                  "model_version", "stages")
+
+#: Fields that may be used in ``filters`` and ``facets``.
+FILTER_FIELDS = ("source_id", "source_kind", "partition", "flagged", "lang",
+                 "triage.status", "indicators.id", "entities.value")
+
+
+@runtime_checkable
+class Store(Protocol):
+    def setup(self) -> None:
+        """Create tables / index and mappings if missing. Idempotent."""
+
+    def upsert(self, records: Iterable[Record]) -> UpsertResult:
+        """Insert new records; on existing ids update only DERIVED_FIELDS (first capture
+        and triage are kept). Durable when it returns."""
+
+    def get(self, record_id: str) -> Record:
+        """The record with that id; raises NotFoundError."""
+
+    def count(self, filters: dict[str, Any] | None = None) -> int: ...
+
+    def search(
+        self,
+        query: str | None = None,
+        *,
+        filters: dict[str, Any] | None = None,
+        facets: Iterable[str] = (),
+        sort: str = "-score",
+        size: int = 20,
+        offset: int = 0,
+    ) -> SearchResult:
+        """Full-text ``query`` over title and text (None = all), ``filters`` as
+        {field: value or list of values} over FILTER_FIELDS (score_gte for a minimum
+        score), ``sort`` a field name with optional leading ``-`` (score, fetched_at,
+        published_at), ties broken by id. Highlights mark matched words with <mark>."""
+
+    def queue(self, *, partition: str | None = None, size: int = 50) -> list[Record]:
+        """Flagged records, highest score first (ties by id)."""
+
+    def update_triage(
+        self, record_id: str, changes: dict[str, Any], *, expected_version: int, actor: str
+    ) -> Record:
+        """Apply triage ``changes`` (status, label, assignee, note) if the record's triage
+        version equals ``expected_version``; bump the version, stamp updated_at/by, append an
+        audit entry. Raises ConflictError or NotFoundError."""
+
+    def audit(self, record_id: str) -> list[dict[str, Any]]:
+        """Triage history of a record, oldest first."""
+
+    def close(self) -> None: ...

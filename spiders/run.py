@@ -1,0 +1,131 @@
+"""Run one crawl: ``python -m spiders.run --kind KIND --source-id ID --url URL [--url URL…]
+--partition YYYY-MM-DD --out PATH.jsonl [--max-pages N] [--lang LANG] [--stats-out PATH.json]
+[--allow-private] [--set NAME=VALUE…] [--log-level LEVEL]``.
+
+Writes the records to ``--out`` (atomically, see :class:`spiders.pipelines.JsonLinesRecordWriter`),
+the crawl stats to ``--stats-out`` and a one-line summary to stderr. Exit status: 0 when the
+crawl finished and every start URL yielded records; 1 when it did not (the message says
+which URL); 2 for invalid arguments. One crawl per process: Twisted's reactor cannot restart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from spiders.base import SpiderArgError, SpiderArgs
+from spiders.kinds import KINDS
+
+_COUNTER_PREFIXES = ("lurewatch/", "jobposting/", "telegram/", "robotstxt/", "item_dropped")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m spiders.run", description="Run one LureWatch crawl.")
+    ap.add_argument("--kind", required=True, choices=sorted(KINDS))
+    ap.add_argument("--source-id", required=True)
+    ap.add_argument("--url", action="append", required=True, help="start URL (repeatable)")
+    ap.add_argument("--partition", required=True, help="YYYY-MM-DD the capture belongs to")
+    ap.add_argument("--out", required=True, type=Path, help="JSON-lines output (replaced atomically)")
+    ap.add_argument("--max-pages", type=int, default=None, help="listing/preview pages per start URL")
+    ap.add_argument("--lang", default=None, help="language hint for the source (e.g. vi)")
+    ap.add_argument("--stats-out", type=Path, default=None, help="write crawl stats here (JSON)")
+    ap.add_argument("--allow-private", action="store_true",
+                    help="allow loopback/private hosts (also LUREWATCH_ALLOW_PRIVATE=1)")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="override a Scrapy setting (repeatable), e.g. DOWNLOAD_DELAY=0")
+    ap.add_argument("--log-level", default="INFO")
+    return ap
+
+
+def summarize(stats: dict[str, Any], start_urls: list[str]) -> dict[str, Any]:
+    """The run summary: counts, elapsed seconds, and problems that make the run fail."""
+    by_start = {u: int(stats.get(f"lurewatch/records_by_start/{u}", 0)) for u in start_urls}
+    problems = []
+    reason = stats.get("finish_reason")
+    if reason != "finished":
+        problems.append(f"crawl did not finish (finish_reason={reason!r})")
+    problems += [f"no records from start URL {u}" for u, n in by_start.items() if n == 0]
+    return {
+        "ok": not problems,
+        "problems": problems,
+        "items": int(stats.get("item_scraped_count", 0)),
+        "pages": int(stats.get("lurewatch/pages", 0)),
+        "errors": int(stats.get("log_count/ERROR", 0)),
+        "dropped": int(stats.get("item_dropped_count", 0)),
+        "elapsed": round(float(stats.get("elapsed_time_seconds", 0.0)), 3),
+        "finish_reason": reason,
+        "records_by_start_url": by_start,
+        "counters": {k: v for k, v in sorted(stats.items())
+                     if k.startswith(_COUNTER_PREFIXES) and not k.startswith("lurewatch/records_by_start/")},
+    }
+
+
+def crawl(args: argparse.Namespace, spider_args: SpiderArgs) -> dict[str, Any]:
+    """Run the crawl in this process and return Scrapy's final stats."""
+    from scrapy.crawler import AsyncCrawlerProcess
+    from scrapy.settings import Settings
+    from scrapy.utils.misc import load_object
+
+    from pipeline.settings import Settings as LureSettings
+
+    env = LureSettings.from_env()
+    settings = Settings()
+    settings.setmodule("spiders.settings", priority="project")
+    settings.set("USER_AGENT", env.user_agent, priority="cmdline")
+    settings.set("LUREWATCH_OUTPUT", str(args.out.resolve()), priority="cmdline")
+    settings.set("LUREWATCH_ALLOW_PRIVATE", args.allow_private or env.allow_private, priority="cmdline")
+    settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
+    for item in args.set:
+        name, _, value = item.partition("=")
+        settings.set(name.strip(), value, priority="cmdline")
+    process = AsyncCrawlerProcess(settings)
+    crawler = process.create_crawler(load_object(KINDS[args.kind]))
+    process.crawl(
+        crawler, source_id=spider_args.source_id, start_urls=list(spider_args.start_urls),
+        partition=spider_args.partition, lang=spider_args.lang, max_pages=spider_args.max_pages,
+    )
+    process.start()
+    return dict(crawler.stats.get_stats()) if crawler.stats else {}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    for item in args.set:
+        if "=" not in item:
+            print(f"spiders.run: --set {item!r}: use NAME=VALUE", file=sys.stderr)
+            return 2
+    try:
+        spider_args = SpiderArgs.parse(
+            source_id=args.source_id, start_urls=args.url, partition=args.partition,
+            lang=args.lang, max_pages=args.max_pages,
+        )
+    except SpiderArgError as exc:
+        print(f"spiders.run: {exc}", file=sys.stderr)
+        return 2
+    # Scrapy and its dependencies write nothing to ~: point XDG state/cache at a temp dir.
+    with tempfile.TemporaryDirectory(prefix="lurewatch-scrapy-") as state:
+        os.environ["XDG_STATE_HOME"] = os.environ["XDG_CACHE_HOME"] = state
+        stats = crawl(args, spider_args)
+    summary = summarize(stats, list(spider_args.start_urls))
+    summary.update(kind=args.kind, source_id=spider_args.source_id,
+                   partition=spider_args.partition, out=str(args.out))
+    if args.stats_out:
+        args.stats_out.parent.mkdir(parents=True, exist_ok=True)
+        args.stats_out.write_text(json.dumps(summary, indent=2, default=str) + "\n", "utf-8")
+    line = (f"spiders.run: {args.kind} {spider_args.source_id} {spider_args.partition}: "
+            f"{summary['items']} records ({summary['dropped']} dropped) from {summary['pages']} pages, "
+            f"{summary['errors']} errors, {summary['elapsed']}s")
+    if summary["ok"]:
+        print(f"{line} -> {args.out}", file=sys.stderr)
+        return 0
+    print(f"{line}; FAILED: {'; '.join(summary['problems'])}", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Session fixtures shared by all tests.
+
+``es_url``: a real Elasticsearch node. With ``LUREWATCH_ES_URL`` set, that node is used;
+otherwise ``scripts/es.sh start`` starts one on a free port for the session and stops it at
+the end. If no node can be had, every test that needs it FAILS (never skips) with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+ES_SCRIPT = PROJECT_ROOT / "scripts" / "es.sh"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nothing listens on (right now)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _es_sh(command: str, port: int, timeout: float) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ES_PORT": str(port)}
+    return subprocess.run(
+        ["bash", str(ES_SCRIPT), command], env=env, capture_output=True, text=True,
+        timeout=timeout, check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def es_url() -> Iterator[str]:
+    """URL of a real Elasticsearch node (see module docstring)."""
+    given = os.environ.get("LUREWATCH_ES_URL", "").strip()
+    if given:
+        yield given
+        return
+    port = free_port()
+    try:
+        proc = _es_sh("start", port, timeout=300)
+    except subprocess.TimeoutExpired as exc:
+        _es_sh("stop", port, timeout=60)
+        pytest.fail(f"scripts/es.sh start timed out after {exc.timeout}s", pytrace=False)
+    if proc.returncode != 0:
+        _es_sh("stop", port, timeout=60)
+        pytest.fail(
+            "could not start Elasticsearch with scripts/es.sh start "
+            f"(exit {proc.returncode}); set LUREWATCH_ES_URL to use a running node.\n"
+            f"{proc.stderr[-4000:]}",
+            pytrace=False,
+        )
+    try:
+        yield proc.stdout.strip().splitlines()[-1]
+    finally:
+        _es_sh("stop", port, timeout=90)
+
+
+@pytest.fixture
+def es_index(es_url: str) -> Iterator[str]:
+    """A fresh index name for one test; the index and its ``-audit`` twin are deleted after."""
+    from elasticsearch import Elasticsearch
+
+    name = f"lurewatch-test-{uuid.uuid4().hex[:12]}"
+    yield name
+    with Elasticsearch(es_url) as es:
+        es.indices.delete(index=[name, f"{name}-audit"], ignore_unavailable=True)
