@@ -1,7 +1,8 @@
 """The scam-recruitment classifier: one scikit-learn ``Pipeline``.
 
 Input: one string per post (:func:`pipeline.features.model_text`). Features: word 1–2-grams
-and character 2–4-grams (TF-IDF) over the normalized text, plus indicator and identifier
+and character 2–4-grams (TF-IDF) over the normalized text with addresses masked
+(:func:`pipeline.features.ngram_text`), plus indicator and identifier
 signals; a logistic regression calibrated to a probability (sigmoid, 3-fold).
 """
 
@@ -13,15 +14,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from pipeline.features import SignalFeatures
+from pipeline.features import SignalFeatures, ngram_text
 
 
-def build_pipeline(*, max_features: int = 60000, C: float = 4.0) -> Pipeline:
+def build_pipeline(*, max_features: int = 40000, C: float = 4.0) -> Pipeline:
     features = FeatureUnion([
-        ("word", TfidfVectorizer(lowercase=True, ngram_range=(1, 2), min_df=2,
+        ("word", TfidfVectorizer(preprocessor=ngram_text, ngram_range=(1, 2), min_df=2,
                                  max_features=max_features // 2, sublinear_tf=True,
                                  dtype=np.float32)),
-        ("char", TfidfVectorizer(lowercase=True, analyzer="char_wb", ngram_range=(2, 4), min_df=2,
+        ("char", TfidfVectorizer(preprocessor=ngram_text, analyzer="char_wb", ngram_range=(2, 4), min_df=2,
                                  max_features=max_features, sublinear_tf=True, dtype=np.float32)),
         ("signals", SignalFeatures()),
     ])
@@ -29,3 +30,15 @@ def build_pipeline(*, max_features: int = 60000, C: float = 4.0) -> Pipeline:
         LogisticRegression(C=C, class_weight="balanced", max_iter=2000), method="sigmoid", cv=3
     )
     return Pipeline([("features", features), ("clf", clf)])
+
+
+def slim(pipeline: Pipeline) -> Pipeline:
+    """Make the model small before saving: drop the vectorizers' ``stop_words_`` (every term
+    cut by ``min_df``/``max_features``; prediction never uses it) and store vocabulary indices
+    as plain ints (skops writes each numpy scalar as a file of its own)."""
+    for _, step in pipeline.named_steps["features"].transformer_list:
+        if hasattr(step, "stop_words_"):
+            del step.stop_words_
+        if hasattr(step, "vocabulary_"):
+            step.vocabulary_ = {term: int(i) for term, i in step.vocabulary_.items()}
+    return pipeline

@@ -8,6 +8,8 @@ Loading refuses any type outside :data:`TRUSTED_PREFIXES`.
 from __future__ import annotations
 
 import json
+import warnings
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -44,7 +46,7 @@ def card_path(model_path: Path) -> Path:
 
 def save_model(pipeline: Pipeline, card: dict[str, Any], path: Path, card_md: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    sio.dump(pipeline, path)
+    sio.dump(pipeline, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     card_path(path).write_text(json.dumps(card, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                                "utf-8")
     path.with_suffix(".card.md").write_text(card_md, "utf-8")
@@ -58,9 +60,13 @@ def load_model(path: Path) -> Model:
     cpath = card_path(path)
     if not cpath.is_file():
         raise ModelError(f"model {path} has no card {cpath}; retrain with `lurewatch train`")
-    untrusted = sio.get_untrusted_types(file=path)
-    bad = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
-    if bad:
-        raise ModelError(f"model {path} contains untrusted types {bad}; refusing to load it")
-    pipeline = sio.load(path, trusted=untrusted)
+    # skops resolves some names by scanning sys.modules; inside Airflow that touches
+    # deprecated shim modules which warn on every attribute lookup. The warnings are noise.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        untrusted = sio.get_untrusted_types(file=path)
+        bad = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
+        if bad:
+            raise ModelError(f"model {path} contains untrusted types {bad}; refusing to load it")
+        pipeline = sio.load(path, trusted=untrusted)
     return Model(pipeline=pipeline, card=json.loads(cpath.read_text("utf-8")))

@@ -21,7 +21,7 @@ import numpy as np
 from sklearn.metrics import average_precision_score, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedGroupKFold
 
-from models.classifier import build_pipeline
+from models.classifier import build_pipeline, slim
 from models.dataset import Example, file_fingerprint, load_examples
 from models.persist import save_model
 
@@ -142,7 +142,7 @@ def train(data: Sequence[Path], out: Path, *, seed_weight: float = 3.0, n_splits
         "intended_use": "Ranking public job ads and posts for human review by investigators. "
                         "Not for automated enforcement and never for profiling applicants.",
     }
-    save_model(model, card, out, render_card(card))
+    save_model(slim(model), card, out, render_card(card))
     progress(f"saved {out} ({version}), threshold {threshold:.2f}")
     return TrainResult(len(examples), metrics, threshold, version, out)
 

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
 from pipeline.settings import PROJECT_ROOT, ConfigError, Settings
 
 console = Console(stderr=True)
-out = Console()
+out = Console(soft_wrap=True)
 
 SEED_DATA = PROJECT_ROOT / "models" / "data" / "seed.jsonl"
 
@@ -115,8 +115,8 @@ def cmd_queue(args: argparse.Namespace, settings: Settings) -> int:
         for r in records:
             print(json.dumps(r.to_dict(), ensure_ascii=False))
         return 0
-    out.print(queue_table(records, title=f"Review queue{' for ' + args.date if args.date else ''}"
-                                         f" ({len(records)} flagged, highest score first)"))
+    render_items(records, f"Review queue{' for ' + args.date if args.date else ''}: "
+                          f"{len(records)} flagged, highest score first")
     return 0
 
 
@@ -127,7 +127,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     console.print(f"[bold]LureWatch demo[/]: daily_monitor for {date} on the bundled demo sources; "
                   f"data in {settings.data_dir}")
     with console.status("starting …") as status:
-        log = run_demo(settings, date, status)
+        log = run_demo(settings, date, status, port=args.port)
     console.print(f"Airflow log: {log}")
     crawled = sum(1 for p in settings.raw_dir.glob(f"*/{date}.jsonl")
                   for line in p.open(encoding="utf-8") if line.strip())
@@ -145,23 +145,23 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 # ---------------------------------------------------------------- output
 
 
-def queue_table(records: Sequence[Any], title: str) -> Table:
-    table = Table(title=title, show_lines=False, expand=True)
-    table.add_column("score", justify="right", style="bold red", no_wrap=True)
-    table.add_column("source", no_wrap=True)
-    table.add_column("post", ratio=3)
-    table.add_column("indicators (evidence)", ratio=3)
-    table.add_column("identifiers", ratio=2)
-    for r in records:
-        first = (r.title or r.text.strip().splitlines()[0] if r.text.strip() else r.url)[:90]
+def render_items(records: Sequence[Any], title: str) -> None:
+    """Print records as a numbered list: score, source, title, link, the indicators that
+    fired with their evidence, and the identifiers to pivot on."""
+    out.print(f"[bold]{title}[/]")
+    for n, r in enumerate(records, 1):
+        first = r.title or (r.text.strip().splitlines() or [r.url])[0]
+        out.print(f"{n:>3}. [bold red]{r.score:.2f}[/]  [cyan]{r.source_id}[/]  {escape(first[:100])}")
+        out.print(f"     [dim]{escape(r.url)}[/]")
         seen: dict[str, str] = {}
         for h in r.indicators:
             if h.weight > 0 and h.id not in seen:
-                seen[h.id] = h.evidence
-        inds = "; ".join(f"{i} “{e[:30]}”" for i, e in seen.items())
-        ids = ", ".join(sorted({f"{e.type}:{e.value}" for e in r.entities if e.type != "url"}))[:120]
-        table.add_row(f"{r.score:.2f}", r.source_id, f"{first}\n[dim]{r.url}[/]", inds, ids)
-    return table
+                seen[h.id] = " ".join(h.evidence.split())
+        if seen:
+            out.print("     indicators: " + escape(" · ".join(f"{i} “{e[:40]}”" for i, e in seen.items())))
+        ids = sorted({f"{e.type} {e.value}" for e in r.entities if e.type != "url"})
+        if ids:
+            out.print("     identifiers: " + escape(", ".join(ids)))
 
 
 def print_summary(settings: Settings, date: str, crawled: int, flagged: int) -> None:
@@ -175,9 +175,10 @@ def print_summary(settings: Settings, date: str, crawled: int, flagged: int) -> 
     out.print(f"\n[bold]{date}[/]: items crawled [bold]{crawled}[/], items flagged "
               f"[bold red]{flagged}[/]")
     if top:
-        out.print(queue_table(top, title="Top flagged items"))
-    out.print(f"See the whole queue: [bold]lurewatch queue --date {date}[/]"
-              + (f"  (with LUREWATCH_DATA_DIR={settings.data_dir})" if settings.data_dir != Settings.from_env({}).data_dir else ""))
+        render_items(top, "Top flagged items")
+    env_hint = f"LUREWATCH_DATA_DIR={settings.data_dir} "
+    out.print(f"See the whole queue: [bold]{env_hint}{Path(sys.executable).parent / 'lurewatch'} "
+              f"queue --date {date}[/]")
 
 
 # ---------------------------------------------------------------- parser
@@ -219,7 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Train the scam-recruitment classifier on labelled JSON-lines "
                        "files (text, label; optional title, lang, source, group), evaluate it out of "
                        "fold with grouped splits, and save it with skops beside its model card.")
-    p.add_argument("--data", action="append", help=f"labelled file (repeatable; default {SEED_DATA.relative_to(PROJECT_ROOT)})")
+    p.add_argument("--data", action="append",
+                   help=f"labelled file (repeatable; default {SEED_DATA.relative_to(PROJECT_ROOT)})")
     p.add_argument("-o", "--output", type=Path, help="model path (default LUREWATCH_MODEL)")
     p.add_argument("--folds", type=int, default=5, help="grouped cross-validation folds (default 5)")
     p.set_defaults(func=cmd_train)
@@ -246,6 +248,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "daily_monitor DAG with `airflow dags test` for one date into the embedded "
                        "store, and print what was flagged.")
     p.add_argument("--date", type=_date, help="the day to run (default: yesterday, UTC)")
+    p.add_argument("--port", type=int, default=8765,
+                   help="127.0.0.1 port for the demo sources (default 8765; keep it the same "
+                   "between runs so ids stay the same)")
     p.set_defaults(func=cmd_demo)
     return ap
 

@@ -6,6 +6,7 @@ text); :class:`SignalFeatures` turns it into indicator weights and identifier co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -32,6 +33,24 @@ def _signals(text: str) -> tuple[tuple[tuple[str, float], ...], tuple[str, ...]]
     transforms the same texts once per fold)."""
     hits = tuple((h.id, h.weight) for h in indicator_hits(text))
     return hits, tuple(etype for etype, *_ in find_identifiers(text))
+
+
+_MASKS = (
+    (re.compile(r"(?:https?://|www\.)\S+", re.I), " urltoken "),
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), " emailtoken "),
+    (re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{3,31}"), " handletoken "),
+    (re.compile(r"\b[\w-]+\.(?:example|com|net|org|vn|th|ph|kh|my|id|sg|co)\b(?:/\S*)?", re.I), " domaintoken "),
+)
+
+
+def ngram_text(text: str) -> str:
+    """Text for the n-gram features: lower-cased, with URLs, e-mails, handles and domain
+    names replaced by placeholder words so the model learns phrasing, not addresses (which
+    the identifier features count)."""
+    t = text.lower()
+    for rx, repl in _MASKS:
+        t = rx.sub(repl, t)
+    return t
 
 
 class SignalFeatures(TransformerMixin, BaseEstimator):

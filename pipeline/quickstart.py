@@ -52,7 +52,12 @@ def _airflow(args: list[str], env: dict[str, str], log: Path, what: str) -> None
         raise DemoError(f"{what} failed (exit {proc.returncode}); full log: {log}\n{tail}")
 
 
-def run_demo(settings: Settings, date: str, status: object = None) -> Path:
+#: The demo serves its sources on a fixed port: job-ad ids derive from the fetched URL, so
+#: the same port on every run keeps re-runs free of duplicates.
+DEMO_PORT = 8765
+
+
+def run_demo(settings: Settings, date: str, status: object = None, port: int = DEMO_PORT) -> Path:
     """Run the DAG for ``date`` over the demo sources; returns the log path."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     log_dir = settings.data_dir / "logs"
@@ -60,14 +65,33 @@ def run_demo(settings: Settings, date: str, status: object = None) -> Path:
     log = log_dir / f"demo-{date}.log"
     log.write_text("", "utf-8")
     sources_file = settings.data_dir / "demo-sources.yaml"
-    with FixtureServer(sites_root()) as srv:
-        sources_file.write_text(yaml.safe_dump(demo_register(srv.base_url), sort_keys=False), "utf-8")
+    try:
+        server = FixtureServer(sites_root(), port=port).start()
+    except OSError as exc:
+        raise DemoError(f"cannot serve the demo sources on 127.0.0.1:{port} ({exc.strerror}); "
+                        "stop what uses that port or run `lurewatch demo --port N`") from exc
+    try:
+        sources_file.write_text(yaml.safe_dump(demo_register(server.base_url), sort_keys=False), "utf-8")
         env = airflow_env(settings, sources_file)
         _step(status, "airflow db migrate (metadata database)")
         _airflow(["db", "migrate"], env, log, "airflow db migrate")
         _step(status, f"airflow dags test daily_monitor {date} (crawl → stages → store)")
         _airflow(["dags", "test", "daily_monitor", date], env, log, "airflow dags test")
+        state = _run_state(env, date)
+        if state != "success":
+            raise DemoError(f"the daily_monitor run for {date} ended {state!r}; full log: {log}")
+    finally:
+        server.stop()
     return log
+
+
+def _run_state(env: dict[str, str], date: str) -> str:
+    """State of the daily_monitor run for ``date`` as Airflow recorded it."""
+    proc = subprocess.run([str(Path(sys.executable).parent / "airflow"), "dags", "state",
+                           "daily_monitor", date], env=env, capture_output=True, text=True,
+                          check=False, timeout=300)
+    lines = [ln.strip() for ln in proc.stdout.splitlines() if ln.strip()]
+    return lines[-1].split(",")[0] if lines else f"unknown (exit {proc.returncode})"
 
 
 def _step(status: object, text: str) -> None:

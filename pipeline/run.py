@@ -8,7 +8,6 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pipeline.records import Record, RecordError
@@ -80,17 +79,3 @@ def process_partition(partition: str, settings: Settings) -> ProcessSummary:
         store.close()
     summary.created, summary.updated = totals.created, totals.updated
     return summary
-
-
-def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
-    """Write rows as JSON lines atomically (temp file + rename); returns the row count."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    n = 0
-    with tmp.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-            n += 1
-        fh.flush()
-    tmp.replace(path)
-    return n

@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from models.persist import load_model
 from pipeline.features import model_text
-from pipeline.run import write_jsonl
+from pipeline.jsonl import write_jsonl
 from pipeline.settings import Settings
 from pipeline.stages.indicators import indicator_hits
 from pipeline.stages.score import score_texts

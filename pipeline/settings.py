@@ -22,7 +22,8 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
     "LUREWATCH_SOURCES": ("spiders/sources.yaml", "the source register (YAML)"),
     "LUREWATCH_MODEL": ("models/artifacts/lurewatch-clf.skops", "classifier artefact (skops)"),
     "LUREWATCH_THRESHOLD": ("", "override the model card's flag threshold (0..1)"),
-    "LUREWATCH_USER_AGENT": ("LureWatch/0.1 (+https://github.com/lurewatch/lurewatch; research crawler)", "User-Agent sent by spiders"),
+    "LUREWATCH_USER_AGENT": ("LureWatch/0.1 (+https://github.com/lurewatch/lurewatch; research crawler)",
+                             "User-Agent sent by spiders"),
     "LUREWATCH_ALLOW_PRIVATE": ("0", "1 allows fetching private/loopback addresses (tests and the demo)"),
     "LUREWATCH_CRAWL_TIMEOUT": ("600", "seconds before a spider subprocess is stopped"),
 }

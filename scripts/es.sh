@@ -13,6 +13,8 @@
 #   ES_USER           unprivileged user that runs the node when we are root (lurewatch-es)
 #   ES_BASE           where the distribution, data, logs and pid files live (see below)
 #   ES_START_TIMEOUT  seconds to wait for health yellow (default 120)
+#   ES_EPHEMERAL      1 = `stop` deletes the node's data and logs (the test session uses this);
+#                     otherwise data survives stop/start
 #
 # What runs: Elastic's "integ-test-zip" distribution from Maven Central
 # (org.elasticsearch.distribution.integ-test-zip:elasticsearch:<ver>:zip). It is the server
@@ -37,6 +39,7 @@ ES_HEAP_MIN="${ES_HEAP_MIN:-512m}"
 ES_HEAP_MAX="${ES_HEAP_MAX:-1g}"
 ES_USER="${ES_USER:-lurewatch-es}"
 ES_START_TIMEOUT="${ES_START_TIMEOUT:-120}"
+ES_EPHEMERAL="${ES_EPHEMERAL:-0}"
 
 PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 _hash="$(printf '%s' "$PROJECT_DIR" | sha256sum | cut -c1-12)"
@@ -71,6 +74,8 @@ running_pid() {
     local pid
     pid="$(cat "$PID_FILE")"
     kill -0 "$pid" 2>/dev/null || return 1
+    # a stale pid file whose pid now belongs to something else is "not running"
+    grep -q org.elasticsearch "/proc/$pid/cmdline" 2>/dev/null || return 1
     echo "$pid"
 }
 
@@ -117,7 +122,11 @@ as_es() {
 tail_log() {
     local f="$NODE_DIR/logs/lurewatch-$ES_PORT.log"   # <cluster.name>.log
     [ -f "$f" ] || f="$NODE_DIR/stdout.log"
-    [ -f "$f" ] && { echo "----- tail of $f -----" >&2; tail -n 40 "$f" >&2; }
+    [ -f "$f" ] || return 0
+    echo "----- first errors in $f -----" >&2
+    grep -m 5 -E '\]\[(ERROR|FATAL)|Exception:' "$f" | cut -c1-400 >&2 || true
+    echo "----- tail of $f -----" >&2
+    tail -n 25 "$f" | cut -c1-400 >&2
     return 0
 }
 
@@ -128,6 +137,8 @@ cmd_start() {
         return 0
     fi
     [ -x "$ES_JAVA_HOME/bin/java" ] || die "no java at $ES_JAVA_HOME; set ES_JAVA_HOME to a JDK >= 21"
+    command -v curl >/dev/null 2>&1 || command -v python3 >/dev/null 2>&1 \
+        || die "need curl or python3 to poll cluster health"
     mkdir -p "$ES_BASE"
     chmod 755 "$ES_BASE"
     fetch_zip
@@ -137,8 +148,8 @@ cmd_start() {
     ) 9>"$ES_BASE/.unpack.lock"
     ensure_user
 
-    rm -rf "$NODE_DIR"
     mkdir -p "$NODE_DIR/data" "$NODE_DIR/logs" "$NODE_DIR/tmp"
+    rm -rf "$NODE_DIR/config" "$PID_FILE"
     cp -r "$ES_HOME/config" "$NODE_DIR/config"
     if is_root; then chown -R "$ES_USER:" "$NODE_DIR"; fi
 
@@ -182,21 +193,23 @@ cmd_start() {
 }
 
 cmd_stop() {
-    local pid
-    if ! pid="$(running_pid)"; then
+    local pid i
+    if pid="$(running_pid)"; then
+        kill "$pid"
+        for i in $(seq 1 60); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.5
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            log "pid $pid ignored SIGTERM for 30s; sending SIGKILL"
+            kill -9 "$pid" 2>/dev/null || true
+        fi
+        log "stopped (pid $pid)"
+    else
         log "not running on port $ES_PORT"
-        rm -f "$PID_FILE"
-        return 0
     fi
-    kill "$pid"
-    local i
-    for i in $(seq 1 60); do
-        kill -0 "$pid" 2>/dev/null || { log "stopped (pid $pid)"; rm -f "$PID_FILE"; return 0; }
-        sleep 0.5
-    done
-    log "pid $pid ignored SIGTERM for 30s; sending SIGKILL"
-    kill -9 "$pid" 2>/dev/null || true
     rm -f "$PID_FILE"
+    if [ "$ES_EPHEMERAL" = 1 ]; then rm -rf "$NODE_DIR"; fi
 }
 
 cmd_status() {

@@ -10,7 +10,9 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from spiders.capture import CaptureContext
@@ -108,24 +110,35 @@ class SourceSpider(scrapy.Spider):
     ) -> None:
         super().__init__(**kwargs)
         self.args = SpiderArgs.parse(
-            source_id=source_id, start_urls=start_urls, partition=partition,
-            lang=lang, max_pages=max_pages,
+            source_id=source_id,
+            start_urls=start_urls,
+            partition=partition,
+            lang=lang,
+            max_pages=max_pages,
         )
         self.start_urls = list(self.args.start_urls)
         self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.start_urls})
         self.ctx = CaptureContext(
-            source_id=self.args.source_id, source_kind=self.source_kind,
-            partition=self.args.partition, lang=self.args.lang,
+            source_id=self.args.source_id,
+            source_kind=self.source_kind,
+            partition=self.args.partition,
+            lang=self.args.lang,
         )
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse, errback=self.on_error,
-                                 meta={START: url, PAGE: 1})
+            yield scrapy.Request(
+                url, callback=self.parse, errback=self.on_error, meta={START: url, PAGE: 1}
+            )
 
-    def follow(self, response: Response, url: str, callback: Any, *, page: int | None = None) -> scrapy.Request:
+    def follow(
+        self, response: Response, url: str, callback: Any, *, page: int | None = None
+    ) -> scrapy.Request:
         """A request for ``url`` that carries the start URL (and the listing page number)."""
-        meta = {START: response.meta.get(START, response.url), PAGE: page or response.meta.get(PAGE, 1)}
+        meta = {
+            START: response.meta.get(START, response.url),
+            PAGE: page or response.meta.get(PAGE, 1),
+        }
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
 
     def inc(self, key: str, count: int = 1) -> None:
@@ -141,8 +154,14 @@ class SourceSpider(scrapy.Spider):
             yield rec
 
     def on_error(self, failure: Failure) -> None:
+        """Log a failed request: ``IgnoreRequest`` (robots.txt, private-address guard) as a
+        warning, anything else (HTTP error status, DNS, timeout) as an error."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            self.inc("lurewatch/ignored_requests")
+            self.logger.warning("request not made: %s: %s", url, failure.getErrorMessage())
+            return
         response = getattr(failure.value, "response", None)
         why = f"HTTP {response.status}" if response is not None else failure.getErrorMessage()
         self.inc("lurewatch/request_errors")

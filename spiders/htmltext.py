@@ -17,8 +17,27 @@ from lxml.etree import ParserError
 _WS = re.compile(r"[ \t\n\r\f]+")
 _BLANKS = re.compile(r"\n{3,}")
 _SKIP = frozenset({"script", "style", "noscript", "template", "head"})
-_PARAGRAPH = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table",
-                        "ul", "ol", "dl", "section", "article", "header", "footer"})
+_PARAGRAPH = frozenset(
+    {
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "table",
+        "ul",
+        "ol",
+        "dl",
+        "section",
+        "article",
+        "header",
+        "footer",
+    }
+)
 _LINE = frozenset({"div", "li", "tr", "dt", "dd", "figcaption", "address", "hr"})
 _TAG = re.compile(r"<[a-zA-Z][^>]*>|</[a-zA-Z][^>]*>|<br\s*/?>", re.IGNORECASE)
 

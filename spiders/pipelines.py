@@ -71,14 +71,18 @@ class JsonLinesRecordWriter:
     def from_crawler(cls, crawler: Crawler) -> JsonLinesRecordWriter:
         out = crawler.settings.get("LUREWATCH_OUTPUT")
         if not out:
-            raise NotConfigured("set LUREWATCH_OUTPUT (python -m spiders.run --out PATH) to write records")
+            raise NotConfigured(
+                "set LUREWATCH_OUTPUT (python -m spiders.run --out PATH) to write records"
+            )
         writer = cls(Path(out))
         crawler.signals.connect(writer.spider_closed, signal=signals.spider_closed)
         return writer
 
     def open_spider(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        fd, name = tempfile.mkstemp(
+            prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
+        )
         self._tmp = Path(name)
         umask = os.umask(0)
         os.umask(umask)

@@ -10,6 +10,7 @@ Shape::
         lang: vi                   # optional language hint
         local: false               # default false; true allows loopback/private hosts
         max_pages: 3               # optional, >= 1
+        delay: 1.0                 # optional politeness: seconds between requests (default 1)
         schedule: "0 */6 * * *"    # optional cron (5 fields) or @hourly/@daily/…
 
 :func:`load_register` validates every entry and raises :class:`RegisterError` naming the
@@ -33,8 +34,9 @@ from spiders.kinds import KINDS
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _CRON_FIELD = re.compile(r"^[\d*/,\-A-Za-z?LW#]+$")
-_CRON_PRESETS = frozenset({"@once", "@hourly", "@daily", "@weekly", "@monthly", "@yearly",
-                           "@annually", "@midnight"})
+_CRON_PRESETS = frozenset(
+    {"@once", "@hourly", "@daily", "@weekly", "@monthly", "@yearly", "@annually", "@midnight"}
+)
 _TELEGRAM_PATH = re.compile(r"^/(?:telegram/)?s/[A-Za-z0-9_]{4,64}/?$")
 
 
@@ -54,6 +56,7 @@ class Source:
     local: bool = False
     max_pages: int | None = None
     schedule: str | None = None
+    delay: float | None = None
 
     def run_args(self) -> list[str]:
         """``python -m spiders.run`` arguments for this source (add ``--partition``/``--out``)."""
@@ -66,6 +69,9 @@ class Source:
             args += ["--lang", self.lang]
         if self.local:
             args.append("--allow-private")
+        if self.delay is not None:
+            args += ["--set", f"DOWNLOAD_DELAY={self.delay}",
+                     "--set", f"AUTOTHROTTLE_START_DELAY={self.delay}"]
         return args
 
 
@@ -86,13 +92,15 @@ def _bool(entry: dict[str, Any], name: str, default: bool, where: str) -> bool:
 def _parse_source(entry: Any, where: str) -> Source:
     if not isinstance(entry, dict):
         raise RegisterError(f"{where}: must be a mapping with id, kind, start_urls")
+    sid = entry.get("id")
+    if not isinstance(sid, str) or not _ID.match(sid):
+        raise _fail(
+            where, "id", f"{sid!r} is not 1-64 of a-z 0-9 . _ - starting with a letter or digit"
+        )
+    where = f"{where} ({sid})"
     unknown = sorted(set(entry) - _FIELDS)
     if unknown:
         raise _fail(where, unknown[0], f"unknown field (known: {', '.join(sorted(_FIELDS))})")
-    sid = entry.get("id")
-    if not isinstance(sid, str) or not _ID.match(sid):
-        raise _fail(where, "id", f"{sid!r} is not 1-64 of a-z 0-9 . _ - starting with a letter or digit")
-    where = f"{where} ({sid})"
     kind = entry.get("kind")
     if kind not in KINDS:
         raise _fail(where, "kind", f"{kind!r} is not one of {', '.join(sorted(KINDS))}")
@@ -107,17 +115,29 @@ def _parse_source(entry: Any, where: str) -> Source:
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
             raise _fail(where, "start_urls", f"{url!r} is not an http(s) URL")
         if not local and is_private_host(parts.hostname):
-            raise _fail(where, "start_urls",
-                        f"{url!r} is a loopback/private address; set local: true if intended")
+            raise _fail(
+                where,
+                "start_urls",
+                f"{url!r} is a loopback/private address; set local: true if intended",
+            )
         if kind == "telegram" and not _TELEGRAM_PATH.match(parts.path):
-            raise _fail(where, "start_urls", f"{url!r} is not a channel preview like https://t.me/s/<channel>")
+            raise _fail(
+                where,
+                "start_urls",
+                f"{url!r} is not a channel preview like https://t.me/s/<channel>",
+            )
     lang = entry.get("lang")
     if lang is not None and (not isinstance(lang, str) or not _LANG.match(lang)):
         raise _fail(where, "lang", f"{lang!r} is not a language tag like 'vi' or 'zh-Hans'")
     max_pages = entry.get("max_pages")
-    if max_pages is not None and (isinstance(max_pages, bool) or not isinstance(max_pages, int)
-                                  or max_pages < 1):
+    if max_pages is not None and (
+        isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1
+    ):
         raise _fail(where, "max_pages", f"{max_pages!r} must be an integer >= 1")
+    delay = entry.get("delay")
+    if delay is not None and (isinstance(delay, bool) or not isinstance(delay, int | float)
+                              or not 0 <= delay <= 3600):
+        raise _fail(where, "delay", f"{delay!r} must be a number of seconds between 0 and 3600")
     schedule = entry.get("schedule")
     if schedule is not None:
         ok = isinstance(schedule, str) and (
@@ -125,10 +145,21 @@ def _parse_source(entry: Any, where: str) -> Source:
             or (len(schedule.split()) == 5 and all(_CRON_FIELD.match(f) for f in schedule.split()))
         )
         if not ok:
-            raise _fail(where, "schedule", f"{schedule!r} is not a 5-field cron expression or @daily-style preset")
+            raise _fail(
+                where,
+                "schedule",
+                f"{schedule!r} is not a 5-field cron expression or @daily-style preset",
+            )
     return Source(
-        id=sid, kind=kind, start_urls=tuple(urls), enabled=_bool(entry, "enabled", True, where),
-        lang=lang, local=local, max_pages=max_pages, schedule=schedule,
+        id=sid,
+        kind=kind,
+        start_urls=tuple(urls),
+        enabled=_bool(entry, "enabled", True, where),
+        lang=lang,
+        local=local,
+        max_pages=max_pages,
+        schedule=schedule,
+        delay=None if delay is None else float(delay),
     )
 
 

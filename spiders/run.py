@@ -25,19 +25,33 @@ _COUNTER_PREFIXES = ("lurewatch/", "jobposting/", "telegram/", "robotstxt/", "it
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m spiders.run", description="Run one LureWatch crawl.")
+    ap = argparse.ArgumentParser(
+        prog="python -m spiders.run", description="Run one LureWatch crawl."
+    )
     ap.add_argument("--kind", required=True, choices=sorted(KINDS))
     ap.add_argument("--source-id", required=True)
     ap.add_argument("--url", action="append", required=True, help="start URL (repeatable)")
     ap.add_argument("--partition", required=True, help="YYYY-MM-DD the capture belongs to")
-    ap.add_argument("--out", required=True, type=Path, help="JSON-lines output (replaced atomically)")
-    ap.add_argument("--max-pages", type=int, default=None, help="listing/preview pages per start URL")
+    ap.add_argument(
+        "--out", required=True, type=Path, help="JSON-lines output (replaced atomically)"
+    )
+    ap.add_argument(
+        "--max-pages", type=int, default=None, help="listing/preview pages per start URL"
+    )
     ap.add_argument("--lang", default=None, help="language hint for the source (e.g. vi)")
     ap.add_argument("--stats-out", type=Path, default=None, help="write crawl stats here (JSON)")
-    ap.add_argument("--allow-private", action="store_true",
-                    help="allow loopback/private hosts (also LUREWATCH_ALLOW_PRIVATE=1)")
-    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                    help="override a Scrapy setting (repeatable), e.g. DOWNLOAD_DELAY=0")
+    ap.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow loopback/private hosts (also LUREWATCH_ALLOW_PRIVATE=1)",
+    )
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a Scrapy setting (repeatable), e.g. DOWNLOAD_DELAY=0",
+    )
     ap.add_argument("--log-level", default="INFO")
     return ap
 
@@ -60,8 +74,11 @@ def summarize(stats: dict[str, Any], start_urls: list[str]) -> dict[str, Any]:
         "elapsed": round(float(stats.get("elapsed_time_seconds", 0.0)), 3),
         "finish_reason": reason,
         "records_by_start_url": by_start,
-        "counters": {k: v for k, v in sorted(stats.items())
-                     if k.startswith(_COUNTER_PREFIXES) and not k.startswith("lurewatch/records_by_start/")},
+        "counters": {
+            k: v
+            for k, v in sorted(stats.items())
+            if k.startswith(_COUNTER_PREFIXES) and not k.startswith("lurewatch/records_by_start/")
+        },
     }
 
 
@@ -78,7 +95,9 @@ def crawl(args: argparse.Namespace, spider_args: SpiderArgs) -> dict[str, Any]:
     settings.setmodule("spiders.settings", priority="project")
     settings.set("USER_AGENT", env.user_agent, priority="cmdline")
     settings.set("LUREWATCH_OUTPUT", str(args.out.resolve()), priority="cmdline")
-    settings.set("LUREWATCH_ALLOW_PRIVATE", args.allow_private or env.allow_private, priority="cmdline")
+    settings.set(
+        "LUREWATCH_ALLOW_PRIVATE", args.allow_private or env.allow_private, priority="cmdline"
+    )
     settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
     for item in args.set:
         name, _, value = item.partition("=")
@@ -86,8 +105,12 @@ def crawl(args: argparse.Namespace, spider_args: SpiderArgs) -> dict[str, Any]:
     process = AsyncCrawlerProcess(settings)
     crawler = process.create_crawler(load_object(KINDS[args.kind]))
     process.crawl(
-        crawler, source_id=spider_args.source_id, start_urls=list(spider_args.start_urls),
-        partition=spider_args.partition, lang=spider_args.lang, max_pages=spider_args.max_pages,
+        crawler,
+        source_id=spider_args.source_id,
+        start_urls=list(spider_args.start_urls),
+        partition=spider_args.partition,
+        lang=spider_args.lang,
+        max_pages=spider_args.max_pages,
     )
     process.start()
     return dict(crawler.stats.get_stats()) if crawler.stats else {}
@@ -101,8 +124,11 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     try:
         spider_args = SpiderArgs.parse(
-            source_id=args.source_id, start_urls=args.url, partition=args.partition,
-            lang=args.lang, max_pages=args.max_pages,
+            source_id=args.source_id,
+            start_urls=args.url,
+            partition=args.partition,
+            lang=args.lang,
+            max_pages=args.max_pages,
         )
     except SpiderArgError as exc:
         print(f"spiders.run: {exc}", file=sys.stderr)
@@ -112,14 +138,20 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["XDG_STATE_HOME"] = os.environ["XDG_CACHE_HOME"] = state
         stats = crawl(args, spider_args)
     summary = summarize(stats, list(spider_args.start_urls))
-    summary.update(kind=args.kind, source_id=spider_args.source_id,
-                   partition=spider_args.partition, out=str(args.out))
+    summary.update(
+        kind=args.kind,
+        source_id=spider_args.source_id,
+        partition=spider_args.partition,
+        out=str(args.out),
+    )
     if args.stats_out:
         args.stats_out.parent.mkdir(parents=True, exist_ok=True)
         args.stats_out.write_text(json.dumps(summary, indent=2, default=str) + "\n", "utf-8")
-    line = (f"spiders.run: {args.kind} {spider_args.source_id} {spider_args.partition}: "
-            f"{summary['items']} records ({summary['dropped']} dropped) from {summary['pages']} pages, "
-            f"{summary['errors']} errors, {summary['elapsed']}s")
+    line = (
+        f"spiders.run: {args.kind} {spider_args.source_id} {spider_args.partition}: "
+        f"{summary['items']} records ({summary['dropped']} dropped) from {summary['pages']} pages, "
+        f"{summary['errors']} errors, {summary['elapsed']}s"
+    )
     if summary["ok"]:
         print(f"{line} -> {args.out}", file=sys.stderr)
         return 0

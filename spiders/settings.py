@@ -2,7 +2,7 @@
 
 ``python -m spiders.run`` loads this module and overrides ``USER_AGENT`` (from
 ``LUREWATCH_USER_AGENT``), ``LUREWATCH_OUTPUT`` and ``LUREWATCH_ALLOW_PRIVATE``. Nothing here
-writes to disk: no HTTP cache, no job directory, no telnet console.
+writes to disk: no HTTP cache, no job directory, no telnet console, no remote-control job file.
 """
 
 from __future__ import annotations
@@ -37,7 +37,10 @@ REDIRECT_MAX_TIMES = 5
 REQUEST_FINGERPRINTER_CLASS = "scrapy.utils.request.RequestFingerprinter"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"  # Scrapy's default
 
+# No control surfaces: Scrapy's telnet console and its remote-control HTTP server (which runs
+# Python sent to it and writes a token file under the user's state directory) stay off.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 HTTPCACHE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -28,7 +28,7 @@ def free_port() -> int:
 
 
 def _es_sh(command: str, port: int, timeout: float) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ES_PORT": str(port)}
+    env = {**os.environ, "ES_PORT": str(port), "ES_EPHEMERAL": "1"}
     return subprocess.run(
         ["bash", str(ES_SCRIPT), command], env=env, capture_output=True, text=True,
         timeout=timeout, check=False,

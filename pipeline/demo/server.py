@@ -32,8 +32,14 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 #: URL prefix → directory under root.
 MOUNTS = {"/s/": "telegram/s/"}
-_TEXT_TYPES = {".html": "text/html", ".txt": "text/plain", ".css": "text/css",
-               ".json": "application/json", ".js": "text/javascript", ".xml": "application/xml"}
+_TEXT_TYPES = {
+    ".html": "text/html",
+    ".txt": "text/plain",
+    ".css": "text/css",
+    ".json": "application/json",
+    ".js": "text/javascript",
+    ".xml": "application/xml",
+}
 _BEFORE = re.compile(r"^\d{1,19}$")
 
 
@@ -45,7 +51,7 @@ def resolve(root: Path, target: str) -> Path | None:
         return None
     for prefix, mount in MOUNTS.items():
         if path.startswith(prefix):
-            path = "/" + mount + path[len(prefix):]
+            path = "/" + mount + path[len(prefix) :]
             break
     rel = path.lstrip("/")
     if rel == "" or rel.endswith("/"):
@@ -131,7 +137,9 @@ class FixtureServer:
         httpd.daemon_threads = True
         httpd.root = self.root  # type: ignore[attr-defined]
         self._httpd = httpd
-        self._thread = threading.Thread(target=httpd.serve_forever, name="fixture-http", daemon=True)
+        self._thread = threading.Thread(
+            target=httpd.serve_forever, name="fixture-http", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -164,8 +172,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--root", type=Path, default=None, help="sites directory (default: bundled)")
     args = ap.parse_args(argv)
     with FixtureServer(args.root or sites_root(), port=args.port) as srv:
-        print(f"serving {srv.root} at {srv.base_url}/  (job board: {srv.url('jobboard/index.html')}, "
-              f"telegram: {srv.url('s/vieclam_nuocngoai_24h')}); Ctrl-C to stop", flush=True)
+        print(
+            f"serving {srv.root} at {srv.base_url}/  (job board: {srv.url('jobboard/index.html')}, "
+            f"telegram: {srv.url('s/vieclam_nuocngoai_24h')}); Ctrl-C to stop",
+            flush=True,
+        )
         try:
             threading.Event().wait()
         except KeyboardInterrupt:

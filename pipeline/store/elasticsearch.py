@@ -36,7 +36,7 @@ from urllib.parse import urlsplit, urlunsplit
 import elasticsearch
 from elasticsearch import Elasticsearch
 
-from pipeline.records import Record
+from pipeline.records import Record, validate
 from pipeline.store.base import (
     DERIVED_FIELDS,
     ConflictError,
@@ -236,10 +236,13 @@ class ElasticsearchStore:
 
     def upsert(self, records: Iterable[Record]) -> UpsertResult:
         """Bulk-upsert in chunks of 500. ``updated`` counts existing records whose derived
-        fields changed (Elasticsearch reports unchanged ones as ``noop``)."""
+        fields changed (Elasticsearch reports unchanged ones as ``noop``). A chunk with an
+        invalid record (RecordError) is not written; earlier chunks are."""
         result = UpsertResult()
         for chunk in _chunks(records, _BULK_CHUNK):
             ops: list[dict[str, Any]] = []
+            for record in chunk:
+                validate(record.to_dict())
             for record in chunk:
                 d = _to_es(record.to_dict())
                 ops.append({"update": {"_index": self.index, "_id": record.id,
@@ -366,7 +369,8 @@ class ElasticsearchStore:
         hits = []
         for h in resp["hits"]["hits"]:
             hl = h.get("highlight", {})
-            frags = [f.replace("</mark><mark>", "") for f in hl.get("title", []) + hl.get("text", [])]
+            frags = [f.replace("</mark><mark>", "")  # CJK phrases: one mark, not one per char
+                     for f in hl.get("title", []) + hl.get("text", [])]
             hits.append(Hit(_from_es(h["_source"]), frags))
         facet_counts = {
             name: {facet_key(b.get("key_as_string", b["key"])): b["doc_count"]

@@ -18,6 +18,9 @@ Tables (created by :meth:`SQLiteStore.setup`):
 ``records_tri`` is an external-content table over ``records``; title and text are capture
 fields and never change, so both FTS tables are written once, on insert (rowid = the
 ``records`` rowid). Highlights are computed in Python (:mod:`pipeline.store.highlight`).
+
+SQL is composed only from whitelisted column names and ``?`` placeholders (hence the
+``noqa: S608``); every value is a bound parameter.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from pipeline.records import Record
+from pipeline.records import Record, validate
 from pipeline.store import highlight
 from pipeline.store.base import (
     DERIVED_FIELDS,
@@ -176,11 +179,13 @@ class SQLiteStore:
 
     def upsert(self, records: Iterable[Record]) -> UpsertResult:
         """Insert new records; on existing ids replace only DERIVED_FIELDS. ``updated``
-        counts existing records whose derived fields changed. One transaction."""
+        counts existing records whose derived fields changed. One transaction: an invalid
+        record (RecordError) writes nothing."""
         result = UpsertResult()
         with self._tx("IMMEDIATE") as conn:
             for record in records:
                 d = record.to_dict()
+                validate(d)
                 row = conn.execute(
                     "SELECT rowid, doc FROM records WHERE id = ?", (record.id,)
                 ).fetchone()
@@ -290,9 +295,10 @@ class SQLiteStore:
                     alts.append(f"{col} IS NULL")
             else:
                 if present:
+                    marks = ", ".join("?" * len(present))
                     alts.append(
-                        "r.id IN (SELECT record_id FROM record_terms WHERE field = ? AND value IN"
-                        f" ({', '.join('?' * len(present))}))"
+                        "r.id IN (SELECT record_id FROM record_terms"  # noqa: S608
+                        f" WHERE field = ? AND value IN ({marks}))"
                     )
                     params += [name, *(str(v) for v in present)]
                 if None in vals:
@@ -347,7 +353,9 @@ class SQLiteStore:
         return SearchResult(total=int(total), hits=hits, facets=facet_counts)
 
     @staticmethod
-    def _facet(conn: sqlite3.Connection, name: str, where: str, params: list[Any]) -> dict[str, int]:
+    def _facet(
+        conn: sqlite3.Connection, name: str, where: str, params: list[Any]
+    ) -> dict[str, int]:
         if name in _COLUMNS:
             col = _COLUMNS[name]
             sql = (
@@ -359,8 +367,9 @@ class SQLiteStore:
                 return {facet_key(bool(v)): n for v, n in rows}
             return {facet_key(v): n for v, n in rows}
         sql = (
-            "SELECT t.value, COUNT(*) AS n FROM record_terms t JOIN records r ON r.id = t.record_id"
-            f" WHERE t.field = ? AND {where} GROUP BY t.value ORDER BY n DESC, t.value LIMIT ?"  # noqa: S608
+            "SELECT t.value, COUNT(*) AS n FROM record_terms t"  # noqa: S608
+            f" JOIN records r ON r.id = t.record_id WHERE t.field = ? AND {where}"
+            " GROUP BY t.value ORDER BY n DESC, t.value LIMIT ?"
         )
         rows = conn.execute(sql, [name, *params, FACET_SIZE]).fetchall()
         return {v: n for v, n in rows}

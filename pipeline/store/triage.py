@@ -25,7 +25,9 @@ def apply_changes(
     """
     unknown = set(changes) - set(TRIAGE_CHANGEABLE)
     if unknown:
-        raise ValueError(f"cannot change triage field(s) {sorted(unknown)}; use {TRIAGE_CHANGEABLE}")
+        raise ValueError(
+            f"cannot change triage field(s) {sorted(unknown)}; use {TRIAGE_CHANGEABLE}"
+        )
     if "status" in changes and changes["status"] not in TRIAGE_STATUSES:
         raise ValueError(f"triage status {changes['status']!r} is not one of {TRIAGE_STATUSES}")
     if "label" in changes and changes["label"] not in (0, 1, None):

@@ -11,6 +11,7 @@ Stats: ``jobposting/jsonld_invalid`` (blocks that are not JSON),
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -25,8 +26,19 @@ from spiders.capture import CaptureContext, make_record
 from spiders.htmltext import html_to_text
 
 DEFAULT_DETAIL_PATTERN = r"/(jobs?|vacanc(y|ies)|viec-lam|job-detail)/[^/?#]+"
-_NEXT_TEXT = {"next", "next ›", "next »", "›", "»", "next page", "trang sau", "ถัดไป",
-              "下一页", "berikutnya", "susunod"}
+_NEXT_TEXT = {
+    "next",
+    "next ›",
+    "next »",
+    "›",
+    "»",
+    "next page",
+    "trang sau",
+    "ถัดไป",
+    "下一页",
+    "berikutnya",
+    "susunod",
+}
 
 
 def _text(value: Any) -> str | None:
@@ -82,8 +94,13 @@ def _salary(value: Any) -> dict[str, Any] | None:
     if not isinstance(value, dict):
         return None
     amount = value.get("value")
-    out: dict[str, Any] = {"currency": _text(value.get("currency")), "min": None, "max": None,
-                           "value": None, "unit": None}
+    out: dict[str, Any] = {
+        "currency": _text(value.get("currency")),
+        "min": None,
+        "max": None,
+        "value": None,
+        "unit": None,
+    }
     if isinstance(amount, dict):
         out["min"] = _number(amount.get("minValue"))
         out["max"] = _number(amount.get("maxValue"))
@@ -98,8 +115,6 @@ def _salary(value: Any) -> dict[str, Any] | None:
 def description_links(markup: str) -> list[str]:
     """``href`` values of links inside a (possibly escaped) HTML description, in order."""
     if "<" not in markup and "&lt;" in markup:
-        import html
-
         markup = html.unescape(markup)
     hrefs = re.findall(r"""<a\s[^>]*href\s*=\s*["']([^"']+)["']""", markup, flags=re.I)
     return list(dict.fromkeys(h.strip() for h in hrefs if h.strip()))
@@ -122,7 +137,9 @@ def record_from_posting(
     locations = [loc for loc in (_location(p, page) for p in places) if loc]
     extra: dict[str, Any] = {
         "employer": employer,
-        "employer_url": _text(org.get("sameAs") or org.get("url")) if isinstance(org, dict) else None,
+        "employer_url": _text(org.get("sameAs") or org.get("url"))
+        if isinstance(org, dict)
+        else None,
         "location": locations[0] if locations else None,
         "salary": _salary(posting.get("baseSalary")),
         "employment_type": posting.get("employmentType"),
@@ -137,9 +154,15 @@ def record_from_posting(
         extra["other_locations"] = locations[1:]
     lang = _text(posting.get("inLanguage")) or ctx.lang or response.css("html::attr(lang)").get()
     return make_record(
-        ctx, response, url=response.url, title=title, text=text,
-        published_at=_text(posting.get("datePosted")), lang=lang,
-        author=employer, extra=extra,
+        ctx,
+        response,
+        url=response.url,
+        title=title,
+        text=text,
+        published_at=_text(posting.get("datePosted")),
+        lang=lang,
+        author=employer,
+        extra=extra,
     )
 
 
@@ -150,7 +173,11 @@ def detail_links(response: Response, pattern: re.Pattern[str]) -> list[str]:
     for href in response.css("a::attr(href)").getall():
         url = response.urljoin(href.strip()).split("#", 1)[0]
         parts = urlsplit(url)
-        if parts.scheme in ("http", "https") and parts.hostname == host and pattern.search(parts.path):
+        if (
+            parts.scheme in ("http", "https")
+            and parts.hostname == host
+            and pattern.search(parts.path)
+        ):
             out.setdefault(url, None)
     return list(out)
 
@@ -202,7 +229,9 @@ class JobPostingSpider(SourceSpider):
         page = jsonld.extract(response)
         if page.invalid_blocks:
             self.inc("jobposting/jsonld_invalid", page.invalid_blocks)
-            self.logger.warning("skipping invalid JSON-LD on %s: %s", response.url, "; ".join(page.errors))
+            self.logger.warning(
+                "skipping invalid JSON-LD on %s: %s", response.url, "; ".join(page.errors)
+            )
         postings = page.of_type("JobPosting")
         if not postings and not listing:
             self.inc("jobposting/pages_without_posting")

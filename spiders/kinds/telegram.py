@@ -90,8 +90,12 @@ def parse_message(node: Selector) -> Message | None:
         forwarded_from=" ".join(fwd.css("::text").getall()).strip() or None if fwd else None,
         forwarded_from_url=fwd.attrib.get("href") if fwd else None,
         links=list(dict.fromkeys(links)),
-        has_media=bool(node.css(".tgme_widget_message_photo_wrap, .tgme_widget_message_video_player,"
-                                " .tgme_widget_message_document")),
+        has_media=bool(
+            node.css(
+                ".tgme_widget_message_photo_wrap, .tgme_widget_message_video_player,"
+                " .tgme_widget_message_document"
+            )
+        ),
     )
 
 
@@ -132,8 +136,14 @@ def record_from_message(
         "page_url": response.url,
     }
     return make_record(
-        ctx, response, url=msg.url, text=msg.text, title=None,
-        published_at=msg.published_at, author=msg.author or title, extra=extra,
+        ctx,
+        response,
+        url=msg.url,
+        text=msg.text,
+        title=None,
+        published_at=msg.published_at,
+        author=msg.author or title,
+        extra=extra,
     )
 
 

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from pipeline.records import Record
+from pipeline.records import Record, RecordError
 from pipeline.settings import Settings
 from pipeline.store import open_store
 from pipeline.store.base import ConflictError, NotFoundError, Store, StoreError
@@ -65,6 +65,13 @@ def test_upsert_updates_derived_fields_and_keeps_capture_and_triage(
     # derived filter fields follow the update
     assert vi.id not in hit_ids(loaded, filters={"indicators.id": "high_salary"})
     assert vi.id not in {r.id for r in loaded.queue()}
+
+
+def test_invalid_record_is_rejected_before_writing(store: Store, records: R) -> None:
+    bad = dataclasses.replace(records["uk"], id="not-a-hex-id")
+    with pytest.raises(RecordError, match="id"):
+        store.upsert([records["th"], bad])
+    assert store.count() == 0
 
 
 # -- full-text search --------------------------------------------------------------------
@@ -157,7 +164,8 @@ def test_sort_by_score_with_id_tie_break_and_paging(loaded: Store, records: R) -
     assert got == expected  # no overlap, nothing missing, unscored last
     assert len(pages[1]) == 2
     ascending = [h.record.id for h in loaded.search(sort="score", size=10).hits]
-    assert ascending[0] == records["uk"].id and ascending[-1] == records["raw"].id
+    assert ascending[0] == records["uk"].id
+    assert ascending[-1] == records["raw"].id
 
 
 def test_queue_is_flagged_highest_score_first(loaded: Store, records: R) -> None:
@@ -188,7 +196,8 @@ def test_update_triage_bumps_version_and_writes_audit(loaded: Store, records: R)
     assert [(e["version"], e["actor"]) for e in trail] == [(1, "ana"), (2, "bo")]
     assert trail[0]["changes"] == {"status": ["new", "reviewing"], "assignee": [None, "ana"]}
     assert trail[1]["changes"] == {"status": ["reviewing", "escalated"], "label": [None, 1]}
-    assert trail[0]["record_id"] == zh.id and trail[0]["at"] == "2025-03-01T12:00:00.000Z"
+    assert trail[0]["record_id"] == zh.id
+    assert trail[0]["at"] == "2025-03-01T12:00:00.000Z"
     assert loaded.audit(records["uk"].id) == []
 
 

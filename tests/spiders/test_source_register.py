@@ -1,0 +1,124 @@
+"""The source register: loading, validation errors naming entry and field, run arguments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.demo import demo_register
+from pipeline.settings import PROJECT_ROOT
+from spiders.register import RegisterError, Source, load_register, parse_register
+
+GOOD = {"id": "vn-board", "kind": "jobposting", "start_urls": ["https://jobs.example.com/list"]}
+
+
+def test_shipped_register_loads_with_examples_disabled() -> None:
+    sources = load_register(PROJECT_ROOT / "spiders" / "sources.yaml")
+    assert {s.kind for s in sources} == {"jobposting", "telegram"}
+    assert all(not s.enabled for s in sources)
+
+
+def test_defaults_and_run_args() -> None:
+    (src,) = parse_register({"sources": [GOOD]})
+    assert src == Source(
+        id="vn-board", kind="jobposting", start_urls=("https://jobs.example.com/list",)
+    )
+    assert src.enabled
+    assert not src.local
+    assert src.max_pages is None
+    assert src.run_args() == [
+        "--kind",
+        "jobposting",
+        "--source-id",
+        "vn-board",
+        "--url",
+        "https://jobs.example.com/list",
+    ]
+
+
+def test_demo_register_round_trips(tmp_path: Path) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text(yaml.safe_dump(demo_register("http://127.0.0.1:8123/")), "utf-8")
+    jb, tg = load_register(path)
+    assert jb.start_urls == ("http://127.0.0.1:8123/jobboard/index.html",)
+    assert jb.local
+    assert tg.run_args()[-5:] == ["--max-pages", "3", "--lang", "vi", "--allow-private"]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            {"kind": "facebook"},
+            r"sources\[0\] \(vn-board\): field 'kind': 'facebook' is not one of",
+        ),
+        ({"id": "Bad ID"}, r"sources\[0\]: field 'id'"),
+        ({"start_urls": []}, r"\(vn-board\): field 'start_urls': give a non-empty list"),
+        (
+            {"start_urls": ["ftp://x.example/"]},
+            r"\(vn-board\): field 'start_urls': 'ftp://x.example/'",
+        ),
+        ({"start_urls": ["http://127.0.0.1:8000/"]}, r"field 'start_urls': .*set local: true"),
+        ({"kind": "telegram"}, r"field 'start_urls': .*https://t.me/s/<channel>"),
+        ({"enabled": "yes"}, r"\(vn-board\): field 'enabled': must be true or false"),
+        ({"max_pages": 0}, r"\(vn-board\): field 'max_pages'"),
+        ({"max_pages": True}, r"\(vn-board\): field 'max_pages'"),
+        ({"lang": "Vietnamese"}, r"\(vn-board\): field 'lang'"),
+        ({"delay": -1}, r"\(vn-board\): field 'delay': -1 must be a number of seconds"),
+        ({"delay": "slow"}, r"\(vn-board\): field 'delay'"),
+        ({"schedule": "every day"}, r"\(vn-board\): field 'schedule'"),
+        ({"scheduel": "@daily"}, r"\(vn-board\): field 'scheduel': unknown field"),
+    ],
+)
+def test_errors_name_entry_and_field(change: dict, expected: str) -> None:
+    with pytest.raises(RegisterError, match=expected):
+        parse_register({"sources": [{**GOOD, **change}]}, origin="sources.yaml")
+
+
+def test_local_entries_may_use_loopback_and_valid_schedules_pass() -> None:
+    srcs = parse_register(
+        {
+            "sources": [
+                {
+                    **GOOD,
+                    "start_urls": ["http://127.0.0.1:8000/jobboard/"],
+                    "local": True,
+                    "schedule": "0 */6 * * *",
+                },
+                {
+                    **GOOD,
+                    "id": "tg",
+                    "kind": "telegram",
+                    "start_urls": ["https://t.me/s/some_channel"],
+                    "schedule": "@hourly",
+                    "max_pages": 2,
+                    "lang": "zh-Hans",
+                },
+            ]
+        }
+    )
+    assert [s.id for s in srcs] == ["vn-board", "tg"]
+
+
+def test_duplicate_ids_and_bad_files(tmp_path: Path) -> None:
+    with pytest.raises(RegisterError, match=r"sources\[1\] \(vn-board\): field 'id': duplicate id"):
+        parse_register({"sources": [GOOD, GOOD]})
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("sources: [unclosed\n", "utf-8")
+    with pytest.raises(RegisterError, match="not valid YAML"):
+        load_register(bad)
+    with pytest.raises(RegisterError, match="cannot read the register"):
+        load_register(tmp_path / "missing.yaml")
+    with pytest.raises(RegisterError, match="top level must be a mapping"):
+        parse_register([GOOD])
+
+
+def test_delay_becomes_scrapy_politeness_settings() -> None:
+    (src,) = parse_register({"sources": [{**GOOD, "delay": 2.5}]}, origin="sources.yaml")
+    args = src.run_args()
+    assert "DOWNLOAD_DELAY=2.5" in args
+    assert "AUTOTHROTTLE_START_DELAY=2.5" in args
+    (plain,) = parse_register({"sources": [GOOD]}, origin="sources.yaml")
+    assert not any(a.startswith("DOWNLOAD_DELAY") for a in plain.run_args())
