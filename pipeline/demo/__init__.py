@@ -24,8 +24,8 @@ DEMO_SOURCES = (
 
 def demo_register(base_url: str) -> dict[str, object]:
     """A source register (the YAML structure of ``spiders/sources.yaml``) pointing at a
-    fixture server at ``base_url``; entries are ``local: true`` because it is on 127.0.0.1, with no politeness delay
-    because the server is our own."""
+    fixture server at ``base_url``; entries are ``local: true`` because it is on 127.0.0.1,
+    with no politeness delay because the server is our own."""
     base = base_url.rstrip("/")
     return {
         "sources": [
@@ -35,6 +35,7 @@ def demo_register(base_url: str) -> dict[str, object]:
                 "start_urls": [base + path],
                 "local": True,
                 "max_pages": 3,
+                "delay": 0,
                 **({"lang": lang} if lang else {}),
             }
             for sid, kind, path, lang in DEMO_SOURCES

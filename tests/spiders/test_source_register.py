@@ -44,7 +44,8 @@ def test_demo_register_round_trips(tmp_path: Path) -> None:
     jb, tg = load_register(path)
     assert jb.start_urls == ("http://127.0.0.1:8123/jobboard/index.html",)
     assert jb.local
-    assert tg.run_args()[-5:] == ["--max-pages", "3", "--lang", "vi", "--allow-private"]
+    assert tg.run_args()[-9:] == ["--max-pages", "3", "--lang", "vi", "--allow-private",
+                                  "--set", "DOWNLOAD_DELAY=0.0", "--set", "AUTOTHROTTLE_START_DELAY=0.0"]
 
 
 @pytest.mark.parametrize(
