@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from pipeline.settings import PROJECT_ROOT, ConfigError, Settings
+from spiders.kinds import KINDS
 
 console = Console(stderr=True)
 out = Console(soft_wrap=True)
@@ -38,15 +39,20 @@ def _yesterday() -> str:
 
 
 def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline.crawl import crawl_source, enabled_sources, find_source, run_spider
+    from pipeline.crawl import adhoc_source, crawl_adhoc, crawl_source, enabled_sources, find_source
 
     if args.kind or args.url or args.output:
         if not (args.kind and args.url and args.output):
             raise UsageError("the ad-hoc form needs --kind, --url and -o/--output together")
-        result = run_spider(["--kind", args.kind, "--source-id", args.source_name,
-                             *sum((["--url", u] for u in args.url), [])]
-                            + (["--allow-private"] if args.allow_private else []),
-                            args.output, args.date, settings, args.source_name)
+        try:
+            selectors = json.loads(args.selectors) if args.selectors else None
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"--selectors is not JSON: {exc}") from exc
+        source = adhoc_source(args.kind, args.url, source_id=args.source_name,
+                              allow_private=args.allow_private, max_pages=args.max_pages,
+                              selectors=selectors)
+        with console.status(f"crawling {', '.join(args.url)} …"):
+            result = crawl_adhoc(source, args.output, args.date, settings)
         console.print(f"[green]{result.items}[/] records from {result.pages} pages → {args.output}")
         return 0
     sources = [find_source(settings, s) for s in args.source] if args.source else enabled_sources(settings)
@@ -201,10 +207,13 @@ def build_parser() -> argparse.ArgumentParser:
                        "<data>/raw/<source>/<date>.jsonl, or one URL ad hoc with --kind/--url/-o.")
     p.add_argument("source", nargs="*", help="register source ids (default: all enabled)")
     p.add_argument("--date", type=_date, default=None, help="partition (default: yesterday, UTC)")
-    p.add_argument("--kind", choices=["jobposting", "telegram"], help="ad hoc: spider kind")
+    p.add_argument("--kind", choices=sorted(KINDS), help="ad hoc: spider kind")
     p.add_argument("--url", action="append", help="ad hoc: start URL (repeatable)")
     p.add_argument("-o", "--output", type=Path, help="ad hoc: JSON-lines output file")
     p.add_argument("--source-name", default="adhoc", help="ad hoc: source id to record")
+    p.add_argument("--max-pages", type=int, help="ad hoc: listing/preview pages to follow")
+    p.add_argument("--selectors", help="ad hoc, listing kind: JSON selectors, e.g. "
+                   '\'{"item_links": "a.ad::attr(href)", "title": "h1::text", "text": "div.body"}\'')
     p.add_argument("--allow-private", action="store_true",
                    help="ad hoc: allow loopback/private addresses (local test sites)")
     p.set_defaults(func=cmd_crawl)

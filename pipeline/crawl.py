@@ -52,7 +52,9 @@ def find_source(settings: Settings, source_id: str) -> Source:
 
 
 def spider_env(settings: Settings) -> dict[str, str]:
-    env = dict(os.environ)
+    """The spider's environment: private addresses are allowed only by the source's own
+    ``local: true`` / ``--allow-private``, never inherited from the caller's environment."""
+    env = {k: v for k, v in os.environ.items() if k != "LUREWATCH_ALLOW_PRIVATE"}
     env.setdefault("XDG_STATE_HOME", str(settings.data_dir / "state"))
     env["LUREWATCH_USER_AGENT"] = settings.user_agent
     return env
@@ -65,8 +67,6 @@ def run_spider(args: list[str], out: Path, partition: str, settings: Settings,
     stats_path = out.with_name(f".{out.stem}.stats.json")
     cmd = [sys.executable, "-m", "spiders.run", *args, "--partition", partition, "--out", str(out),
            "--stats-out", str(stats_path), *extra]
-    if settings.allow_private and "--allow-private" not in cmd:
-        cmd.append("--allow-private")
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, env=spider_env(settings),
                               timeout=settings.crawl_timeout, check=False)
@@ -90,3 +90,42 @@ def crawl_source(source: Source, partition: str, settings: Settings) -> CrawlRes
     """Crawl one register source for ``partition``."""
     return run_spider(source.run_args(), settings.raw_partition(source.id, partition), partition,
                       settings, source.id)
+
+
+def adhoc_source(kind: str, urls: list[str], *, source_id: str = "adhoc", allow_private: bool = False,
+                 max_pages: int | None = None, selectors: dict[str, str] | None = None) -> Source:
+    """A one-off source for ``lurewatch crawl --kind … --url …``, validated like a register
+    entry; loopback and private hosts only with ``allow_private``."""
+    from urllib.parse import urlsplit
+
+    from spiders.capture import is_private_host
+    from spiders.register import RegisterError, parse_register
+
+    for url in urls:
+        host = urlsplit(url).hostname or ""
+        if not allow_private and is_private_host(host):
+            raise CrawlError(f"{url} is a loopback/private address; pass --allow-private to crawl it")
+    entry: dict[str, Any] = {"id": source_id, "kind": kind, "start_urls": urls, "local": allow_private,
+                             "legal_basis": "ad-hoc crawl started by an operator"}
+    if max_pages:
+        entry["max_pages"] = max_pages
+    if selectors:
+        entry["selectors"] = selectors
+    try:
+        (source,) = parse_register({"sources": [entry]}, origin="command line")
+    except RegisterError as exc:
+        raise CrawlError(str(exc)) from exc
+    return source
+
+
+def crawl_adhoc(source: Source, out: Path, partition: str, settings: Settings) -> CrawlResult:
+    """Crawl one ad-hoc source into ``out``: one record per line, each with ``sha256`` (the
+    SHA-256 of the captured response body) beside the record fields."""
+    from pipeline.jsonl import write_jsonl
+
+    result = run_spider(source.run_args(), out, partition, settings, source.id)
+    rows = [json.loads(line) for line in out.read_text("utf-8").splitlines() if line.strip()]
+    for row in rows:
+        row["sha256"] = row["body_sha256"]
+    write_jsonl(out, rows)
+    return result

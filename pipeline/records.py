@@ -106,6 +106,16 @@ class Triage:
 
 
 @dataclass
+class Lifecycle:
+    """Whether the post is still up. A post that disappears (HTTP 404/410, or gone from a
+    channel page that still lists its neighbours) is ``removed``: a takedown signal."""
+
+    status: str = "live"
+    removed_at: str | None = None
+    removal_reason: str | None = None
+
+
+@dataclass
 class Record:
     """One post (job ad, channel message, listing) from capture to review.
 
@@ -129,6 +139,9 @@ class Record:
     lang: str | None = None
     http_status: int = 200
     author: str | None = None
+    warc_file: str | None = None
+    warc_record_id: str | None = None
+    warc_digest: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     norm_text: str | None = None
     entities: list[Entity] = field(default_factory=list)
@@ -137,6 +150,7 @@ class Record:
     flagged: bool | None = None
     model_version: str | None = None
     stages: dict[str, str] = field(default_factory=dict)
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
     triage: Triage = field(default_factory=Triage)
     schema_version: int = SCHEMA_VERSION
 
@@ -186,6 +200,7 @@ class Record:
         d["entities"] = [Entity(**e) for e in d.get("entities") or []]
         d["indicators"] = [IndicatorHit(**i) for i in d.get("indicators") or []]
         d["triage"] = Triage(**(d.get("triage") or {}))
+        d["lifecycle"] = Lifecycle(**(d.get("lifecycle") or {}))
         return cls(**d)
 
 

@@ -1,27 +1,36 @@
-"""The source register (``spiders/sources.yaml``): which sources to crawl, how and when.
+"""The source register (``spiders/sources.yaml``): which sources to crawl, how, when, under
+what legal basis and for how long captures are kept.
 
-Shape::
+Shape (one entry per source; the file's header repeats it for operators)::
 
     sources:
-      - id: vn-jobboard            # a-z 0-9 . _ - ; names data/raw/<id>/
-        kind: jobposting           # a key of spiders.kinds.KINDS
-        start_urls: [https://…]    # http(s); for telegram: https://t.me/s/<channel>
-        enabled: true              # default true
-        lang: vi                   # optional language hint
-        local: false               # default false; true allows loopback/private hosts
-        max_pages: 3               # optional, >= 1
-        delay: 1.0                 # optional politeness: seconds between requests (default 1)
-        schedule: "0 */6 * * *"    # optional cron (5 fields) or @hourly/@daily/…
+      - id: vn-jobboard              # a-z 0-9 . _ - ; names data/raw/<id>/
+        kind: jobposting             # jobposting | feed | telegram | reddit | listing
+        start_urls: [https://…]      # http(s); telegram: https://t.me/s/<channel>
+        enabled: true                # default true
+        schedule: "0 */6 * * *"      # cron (5 fields) or @hourly/@daily/…; default @daily
+        delay: 1.0                   # politeness: seconds between requests (default 1)
+        concurrency: 1               # politeness: parallel requests to the site (default 1)
+        lang: vi                     # language hint
+        region: [VN, KH]             # ISO 3166-1 alpha-2 region hints
+        legal_basis: "…"             # why collecting this public source is lawful (required
+                                     # unless local: true)
+        tos_notes: "…"               # what the site's terms and robots.txt say
+        retention_days: 365          # how long raw captures are kept (default 365)
+        local: false                 # true allows loopback/private hosts (tests, demo)
+        max_pages: 3                 # listing/preview pages followed per start URL
+        selectors: {…}               # listing kind only: item_links, next_page, title, text, …
 
 :func:`load_register` validates every entry and raises :class:`RegisterError` naming the
-entry and the field. To add a field: add it to :class:`Source` and a check in
-:func:`_parse_source`; unknown fields are errors so typos never pass silently.
+entry and the field. An operator adds a source by adding an entry; no code changes.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass, fields
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,11 +42,12 @@ from spiders.kinds import KINDS
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_REGION = re.compile(r"^[A-Z]{2}$")
 _CRON_FIELD = re.compile(r"^[\d*/,\-A-Za-z?LW#]+$")
-_CRON_PRESETS = frozenset(
-    {"@once", "@hourly", "@daily", "@weekly", "@monthly", "@yearly", "@annually", "@midnight"}
-)
+_CRON_PRESETS = frozenset({"@once", "@hourly", "@daily", "@weekly", "@monthly", "@yearly",
+                           "@annually", "@midnight"})
 _TELEGRAM_PATH = re.compile(r"^/(?:telegram/)?s/[A-Za-z0-9_]{4,64}/?$")
+_LISTING_SELECTORS = ("item_links", "title", "text")
 
 
 class RegisterError(ValueError):
@@ -52,11 +62,17 @@ class Source:
     kind: str
     start_urls: tuple[str, ...]
     enabled: bool = True
+    schedule: str = "@daily"
+    delay: float | None = None
+    concurrency: int = 1
     lang: str | None = None
+    region: tuple[str, ...] = ()
+    legal_basis: str | None = None
+    tos_notes: str | None = None
+    retention_days: int = 365
     local: bool = False
     max_pages: int | None = None
-    schedule: str | None = None
-    delay: float | None = None
+    selectors: dict[str, str] = field(default_factory=dict)
 
     def run_args(self) -> list[str]:
         """``python -m spiders.run`` arguments for this source (add ``--partition``/``--out``)."""
@@ -72,40 +88,82 @@ class Source:
         if self.delay is not None:
             args += ["--set", f"DOWNLOAD_DELAY={self.delay}",
                      "--set", f"AUTOTHROTTLE_START_DELAY={self.delay}"]
+        args += ["--set", f"CONCURRENT_REQUESTS_PER_DOMAIN={self.concurrency}"]
+        if self.selectors:
+            args += ["--spider-arg", "selectors=" + json.dumps(self.selectors, ensure_ascii=False)]
         return args
 
 
 _FIELDS = {f.name for f in fields(Source)}
 
 
-def _fail(where: str, field: str, problem: str) -> RegisterError:
-    return RegisterError(f"{where}: field {field!r}: {problem}")
+def _fail(where: str, name: str, problem: str) -> RegisterError:
+    return RegisterError(f"{where}: field {name!r}: {problem}")
 
 
-def _bool(entry: dict[str, Any], name: str, default: bool, where: str) -> bool:
-    value = entry.get(name, default)
-    if not isinstance(value, bool):
-        raise _fail(where, name, f"must be true or false, got {value!r}")
-    return value
+def _bool(value: Any) -> str | None:
+    return None if isinstance(value, bool) else f"must be true or false, got {value!r}"
 
 
-def _parse_source(entry: Any, where: str) -> Source:
-    if not isinstance(entry, dict):
-        raise RegisterError(f"{where}: must be a mapping with id, kind, start_urls")
-    sid = entry.get("id")
-    if not isinstance(sid, str) or not _ID.match(sid):
-        raise _fail(
-            where, "id", f"{sid!r} is not 1-64 of a-z 0-9 . _ - starting with a letter or digit"
-        )
-    where = f"{where} ({sid})"
-    unknown = sorted(set(entry) - _FIELDS)
-    if unknown:
-        raise _fail(where, unknown[0], f"unknown field (known: {', '.join(sorted(_FIELDS))})")
-    kind = entry.get("kind")
-    if kind not in KINDS:
-        raise _fail(where, "kind", f"{kind!r} is not one of {', '.join(sorted(KINDS))}")
-    local = _bool(entry, "local", False, where)
-    urls = entry.get("start_urls")
+def _int(lo: int, hi: int) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            return f"{value!r} must be an integer from {lo} to {hi}"
+        return None
+    return check
+
+
+def _delay(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 3600:
+        return f"{value!r} must be a number of seconds between 0 and 3600"
+    return None
+
+
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "must be non-empty text"
+
+
+def _lang(value: Any) -> str | None:
+    if not isinstance(value, str) or not _LANG.match(value):
+        return f"{value!r} is not a language tag like 'vi' or 'zh-Hans'"
+    return None
+
+
+def _schedule(value: Any) -> str | None:
+    ok = isinstance(value, str) and (
+        value.strip() in _CRON_PRESETS
+        or (len(value.split()) == 5 and all(_CRON_FIELD.match(f) for f in value.split()))
+    )
+    return None if ok else f"{value!r} is not a 5-field cron expression or @daily-style preset"
+
+
+def _region(value: Any) -> str | None:
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not values or not all(
+        isinstance(v, str) and _REGION.match(v) for v in values
+    ):
+        return f"{value!r} must be an ISO 3166-1 alpha-2 code like VN, or a list of them"
+    return None
+
+
+def _selectors(value: Any) -> str | None:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
+    ):
+        return "must map selector names (item_links, next_page, title, text, …) to CSS or xpath: strings"
+    return None
+
+
+#: Optional fields: name → check returning a problem or None.
+_CHECKS: dict[str, Callable[[Any], str | None]] = {
+    "enabled": _bool, "local": _bool, "schedule": _schedule, "delay": _delay,
+    "concurrency": _int(1, 16), "lang": _lang, "region": _region, "legal_basis": _text,
+    "tos_notes": _text, "retention_days": _int(1, 3650), "max_pages": _int(1, 1000),
+    "selectors": _selectors,
+}
+
+
+def _check_urls(kind: str, urls: Any, local: bool, where: str) -> tuple[str, ...]:
     if isinstance(urls, str):
         urls = [urls]
     if not isinstance(urls, list) or not urls:
@@ -115,52 +173,52 @@ def _parse_source(entry: Any, where: str) -> Source:
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
             raise _fail(where, "start_urls", f"{url!r} is not an http(s) URL")
         if not local and is_private_host(parts.hostname):
-            raise _fail(
-                where,
-                "start_urls",
-                f"{url!r} is a loopback/private address; set local: true if intended",
-            )
+            raise _fail(where, "start_urls",
+                        f"{url!r} is a loopback/private address; set local: true if intended")
         if kind == "telegram" and not _TELEGRAM_PATH.match(parts.path):
-            raise _fail(
-                where,
-                "start_urls",
-                f"{url!r} is not a channel preview like https://t.me/s/<channel>",
-            )
-    lang = entry.get("lang")
-    if lang is not None and (not isinstance(lang, str) or not _LANG.match(lang)):
-        raise _fail(where, "lang", f"{lang!r} is not a language tag like 'vi' or 'zh-Hans'")
-    max_pages = entry.get("max_pages")
-    if max_pages is not None and (
-        isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1
-    ):
-        raise _fail(where, "max_pages", f"{max_pages!r} must be an integer >= 1")
-    delay = entry.get("delay")
-    if delay is not None and (isinstance(delay, bool) or not isinstance(delay, int | float)
-                              or not 0 <= delay <= 3600):
-        raise _fail(where, "delay", f"{delay!r} must be a number of seconds between 0 and 3600")
-    schedule = entry.get("schedule")
-    if schedule is not None:
-        ok = isinstance(schedule, str) and (
-            schedule.strip() in _CRON_PRESETS
-            or (len(schedule.split()) == 5 and all(_CRON_FIELD.match(f) for f in schedule.split()))
-        )
-        if not ok:
-            raise _fail(
-                where,
-                "schedule",
-                f"{schedule!r} is not a 5-field cron expression or @daily-style preset",
-            )
-    return Source(
-        id=sid,
-        kind=kind,
-        start_urls=tuple(urls),
-        enabled=_bool(entry, "enabled", True, where),
-        lang=lang,
-        local=local,
-        max_pages=max_pages,
-        schedule=schedule,
-        delay=None if delay is None else float(delay),
+            raise _fail(where, "start_urls", f"{url!r} is not a channel preview like https://t.me/s/<channel>")
+        if kind == "reddit" and not parts.path.endswith(".json"):
+            raise _fail(where, "start_urls", f"{url!r} is not a listing like https://www.reddit.com/r/<sub>/new.json")
+    return tuple(urls)
+
+
+def _parse_source(entry: Any, where: str) -> Source:
+    if not isinstance(entry, dict):
+        raise RegisterError(f"{where}: must be a mapping with id, kind, start_urls")
+    sid = entry.get("id")
+    if not isinstance(sid, str) or not _ID.match(sid):
+        raise _fail(where, "id", f"{sid!r} is not 1-64 of a-z 0-9 . _ - starting with a letter or digit")
+    where = f"{where} ({sid})"
+    unknown = sorted(set(entry) - _FIELDS)
+    if unknown:
+        raise _fail(where, unknown[0], f"unknown field (known: {', '.join(sorted(_FIELDS))})")
+    kind = entry.get("kind")
+    if kind not in KINDS:
+        raise _fail(where, "kind", f"{kind!r} is not one of {', '.join(sorted(KINDS))}")
+    for name, check in _CHECKS.items():
+        if entry.get(name) is not None and (problem := check(entry[name])):
+            raise _fail(where, name, problem)
+    local = bool(entry.get("local", False))
+    urls = _check_urls(kind, entry.get("start_urls"), local, where)
+    if not local and not entry.get("legal_basis"):
+        raise _fail(where, "legal_basis", "say why collecting this public source is lawful "
+                    "(required for every non-local source)")
+    selectors = entry.get("selectors") or {}
+    if kind == "listing":
+        missing = [s for s in _LISTING_SELECTORS if s not in selectors]
+        if missing:
+            raise _fail(where, "selectors", f"a listing source needs {', '.join(missing)}")
+    elif selectors:
+        raise _fail(where, "selectors", f"only listing sources take selectors, not {kind}")
+    region = entry.get("region") or ()
+    values = {k: v for k, v in entry.items() if k in _CHECKS and v is not None}
+    values.update(
+        start_urls=urls,
+        region=(region,) if isinstance(region, str) else tuple(region),
+        delay=None if entry.get("delay") is None else float(entry["delay"]),
+        selectors=dict(selectors),
     )
+    return Source(id=sid, kind=kind, **values)
 
 
 def parse_register(data: Any, origin: str = "register") -> list[Source]:

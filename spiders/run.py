@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="override a Scrapy setting (repeatable), e.g. DOWNLOAD_DELAY=0",
     )
+    ap.add_argument("--spider-arg", action="append", default=[], metavar="NAME=VALUE",
+                    help="a kind-specific spider argument (repeatable), e.g. selectors='{...}'")
     ap.add_argument("--log-level", default="INFO")
     return ap
 
@@ -111,6 +113,7 @@ def crawl(args: argparse.Namespace, spider_args: SpiderArgs) -> dict[str, Any]:
         partition=spider_args.partition,
         lang=spider_args.lang,
         max_pages=spider_args.max_pages,
+        **dict(item.split("=", 1) for item in args.spider_arg),
     )
     process.start()
     return dict(crawler.stats.get_stats()) if crawler.stats else {}
@@ -118,10 +121,11 @@ def crawl(args: argparse.Namespace, spider_args: SpiderArgs) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    for item in args.set:
-        if "=" not in item:
-            print(f"spiders.run: --set {item!r}: use NAME=VALUE", file=sys.stderr)
-            return 2
+    for flag, items in (("--set", args.set), ("--spider-arg", args.spider_arg)):
+        for item in items:
+            if "=" not in item:
+                print(f"spiders.run: {flag} {item!r}: use NAME=VALUE", file=sys.stderr)
+                return 2
     try:
         spider_args = SpiderArgs.parse(
             source_id=args.source_id,

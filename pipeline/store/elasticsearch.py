@@ -82,6 +82,9 @@ MAPPING: dict[str, Any] = {
         "author": {"type": "keyword", "ignore_above": 1024},
         "body_sha256": _KW,
         "content_sha256": _KW,
+        "warc_file": _KW_LONG,
+        "warc_record_id": _KW,
+        "warc_digest": _KW,
         "extra": {"type": "object", "enabled": False},
         "norm_text": {"type": "text", "index": False},
         "entities": {"properties": {
@@ -96,6 +99,7 @@ MAPPING: dict[str, Any] = {
         "flagged": {"type": "boolean"},
         "model_version": _KW,
         "stages": {"properties": {"stage": _KW, "version": _KW}},
+        "lifecycle": {"properties": {"status": _KW, "removed_at": _KW, "removal_reason": _KW}},
         "triage": {"properties": {
             "status": _KW, "label": {"type": "byte"}, "assignee": _KW,
             "note": {"type": "text", "analyzer": "standard"},

@@ -14,8 +14,8 @@ import yaml
 pytestmark = pytest.mark.airflow
 
 DAGS = Path(__file__).resolve().parents[2] / "dags"
-APPROVED_TAGS = {"lurewatch", "monitoring"}
-HEAVY = {"scrapy", "spacy", "sklearn", "elasticsearch", "pipeline", "models", "spiders", "numpy"}
+APPROVED_TAGS = {"lurewatch", "monitoring", "crawl"}
+HEAVY = {"scrapy", "spacy", "sklearn", "elasticsearch", "pipeline", "models", "spiders", "numpy"}  # yaml is light
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +88,28 @@ def test_dag_test_run_over_fixture_sites(dagbag: Any, tmp_path: Path,
     assert queue, "nothing flagged in the demo sources"
     assert all(r.flagged for r in queue)
     assert [r.score for r in queue] == sorted((r.score for r in queue), reverse=True)
+
+
+def test_one_dag_per_enabled_source_on_its_schedule(airflow_db: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from airflow.dag_processing.dagbag import DagBag
+
+    register = tmp_path / "sources.yaml"
+    register.write_text(yaml.safe_dump({"sources": [
+        {"id": "kh-board", "kind": "jobposting", "start_urls": ["https://a.example/"], "schedule": "0 */6 * * *",
+         "legal_basis": "public ads"},
+        {"id": "tg.vn-1", "kind": "telegram", "start_urls": ["https://t.me/s/abcde"], "schedule": "@hourly",
+         "legal_basis": "public preview"},
+        {"id": "off", "kind": "feed", "start_urls": ["https://b.example/rss"], "enabled": False,
+         "legal_basis": "public feed"},
+    ]}), "utf-8")
+    monkeypatch.setenv("LUREWATCH_SOURCES", str(register))
+    bag = DagBag(dag_folder=str(DAGS / "source_crawls.py"))
+    assert bag.import_errors == {}
+    dags = {d: bag.get_dag(d) for d in bag.dag_ids}
+    assert set(dags) == {"crawl_kh_board", "crawl_tg_vn_1"}
+    assert dags["crawl_kh_board"].schedule == "0 */6 * * *"
+    assert dags["crawl_tg_vn_1"].schedule == "@hourly"
+    for dag in dags.values():
+        assert {t.task_id for t in dag.tasks} == {"partition_key", "crawl", "process"}
+        assert all(t.retries >= 2 for t in dag.tasks)

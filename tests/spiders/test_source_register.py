@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,30 +12,30 @@ from pipeline.demo import demo_register
 from pipeline.settings import PROJECT_ROOT
 from spiders.register import RegisterError, Source, load_register, parse_register
 
-GOOD = {"id": "vn-board", "kind": "jobposting", "start_urls": ["https://jobs.example.com/list"]}
+GOOD = {"id": "vn-board", "kind": "jobposting", "start_urls": ["https://jobs.example.com/list"],
+        "legal_basis": "public job ads, research and crime prevention"}
 
 
 def test_shipped_register_loads_with_examples_disabled() -> None:
     sources = load_register(PROJECT_ROOT / "spiders" / "sources.yaml")
-    assert {s.kind for s in sources} == {"jobposting", "telegram"}
+    assert {s.kind for s in sources} == {"jobposting", "feed", "telegram", "reddit", "listing"}
     assert all(not s.enabled for s in sources)
+    assert all(s.legal_basis and s.tos_notes and s.retention_days for s in sources)
 
 
 def test_defaults_and_run_args() -> None:
     (src,) = parse_register({"sources": [GOOD]})
     assert src == Source(
-        id="vn-board", kind="jobposting", start_urls=("https://jobs.example.com/list",)
+        id="vn-board", kind="jobposting", start_urls=("https://jobs.example.com/list",),
+        legal_basis="public job ads, research and crime prevention",
     )
     assert src.enabled
     assert not src.local
     assert src.max_pages is None
+    assert (src.schedule, src.concurrency, src.retention_days) == ("@daily", 1, 365)
     assert src.run_args() == [
-        "--kind",
-        "jobposting",
-        "--source-id",
-        "vn-board",
-        "--url",
-        "https://jobs.example.com/list",
+        "--kind", "jobposting", "--source-id", "vn-board", "--url", "https://jobs.example.com/list",
+        "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
     ]
 
 
@@ -44,8 +45,9 @@ def test_demo_register_round_trips(tmp_path: Path) -> None:
     jb, tg = load_register(path)
     assert jb.start_urls == ("http://127.0.0.1:8123/jobboard/index.html",)
     assert jb.local
-    assert tg.run_args()[-9:] == ["--max-pages", "3", "--lang", "vi", "--allow-private",
-                                  "--set", "DOWNLOAD_DELAY=0.0", "--set", "AUTOTHROTTLE_START_DELAY=0.0"]
+    assert tg.run_args()[-11:] == ["--max-pages", "3", "--lang", "vi", "--allow-private",
+                                   "--set", "DOWNLOAD_DELAY=0.0", "--set", "AUTOTHROTTLE_START_DELAY=0.0",
+                                   "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
 
 
 @pytest.mark.parametrize(
@@ -71,6 +73,14 @@ def test_demo_register_round_trips(tmp_path: Path) -> None:
         ({"delay": "slow"}, r"\(vn-board\): field 'delay'"),
         ({"schedule": "every day"}, r"\(vn-board\): field 'schedule'"),
         ({"scheduel": "@daily"}, r"\(vn-board\): field 'scheduel': unknown field"),
+        ({"legal_basis": None}, r"\(vn-board\): field 'legal_basis': say why"),
+        ({"legal_basis": "  "}, r"\(vn-board\): field 'legal_basis': must be non-empty"),
+        ({"retention_days": 0}, r"\(vn-board\): field 'retention_days'"),
+        ({"concurrency": 64}, r"\(vn-board\): field 'concurrency'"),
+        ({"region": "Vietnam"}, r"\(vn-board\): field 'region'"),
+        ({"selectors": {"title": "h1"}}, r"\(vn-board\): field 'selectors': only listing sources"),
+        ({"kind": "listing", "selectors": {"title": "h1"}}, r"field 'selectors': a listing source needs item_links, text"),
+        ({"kind": "reddit"}, r"field 'start_urls': .*r/<sub>/new.json"),
     ],
 )
 def test_errors_name_entry_and_field(change: dict, expected: str) -> None:
@@ -123,3 +133,16 @@ def test_delay_becomes_scrapy_politeness_settings() -> None:
     assert "AUTOTHROTTLE_START_DELAY=2.5" in args
     (plain,) = parse_register({"sources": [GOOD]}, origin="sources.yaml")
     assert not any(a.startswith("DOWNLOAD_DELAY") for a in plain.run_args())
+
+
+def test_full_entry_reaches_the_spider() -> None:
+    entry = {**GOOD, "id": "kh-classifieds", "kind": "listing", "concurrency": 2, "region": ["KH", "TH"],
+             "tos_notes": "robots.txt allows /jobs", "retention_days": 90, "schedule": "30 2 * * *",
+             "selectors": {"item_links": "a.ad::attr(href)", "next_page": "a.next::attr(href)",
+                           "title": "h1::text", "text": "xpath://div[@id='desc']//text()"}}
+    (src,) = parse_register({"sources": [entry]})
+    assert src.region == ("KH", "TH") and src.retention_days == 90
+    args = src.run_args()
+    assert "CONCURRENT_REQUESTS_PER_DOMAIN=2" in args
+    (sel,) = [a for a in args if a.startswith("selectors=")]
+    assert json.loads(sel.removeprefix("selectors="))["item_links"] == "a.ad::attr(href)"
