@@ -19,6 +19,7 @@ from pipeline.stages.normalize import normalize
 from pipeline.stages.score import score
 from pipeline.store import open_store
 from pipeline.store.base import UpsertResult
+from pipeline.store.lifecycle import RemovalEntry
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -33,6 +34,8 @@ class ProcessSummary:
     created: int = 0
     updated: int = 0
     flagged: int = 0
+    removed: int = 0
+    invalid_removals: int = 0
     by_source: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -59,6 +62,23 @@ def read_partition(settings: Settings, partition: str, summary: ProcessSummary) 
                 yield record
 
 
+def read_removals(settings: Settings, partition: str, summary: ProcessSummary) -> list[RemovalEntry]:
+    """Removal evidence the spiders wrote for ``partition`` (``<source>/<partition>.removed.jsonl``,
+    see spiders/state.py). Invalid lines are counted (``invalid_removals``) and logged."""
+    entries = []
+    for path in sorted(settings.raw_dir.glob(f"*/{partition}.removed.jsonl")):
+        with path.open(encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    entries.append(RemovalEntry.from_dict(json.loads(line)))
+                except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                    summary.invalid_removals += 1
+                    log.warning("%s:%d: skipped invalid removal: %s", path, n, exc)
+    return entries
+
+
 def enrich(records: Iterable[Record], settings: Settings) -> Iterator[Record]:
     """The analysis stages chained: normalize → extract → indicators → score."""
     return score(indicators(extract(normalize(records, settings=settings), settings=settings),
@@ -66,7 +86,9 @@ def enrich(records: Iterable[Record], settings: Settings) -> Iterator[Record]:
 
 
 def process_partition(partition: str, settings: Settings) -> ProcessSummary:
-    """Run the stages over one day's captures and index them. Idempotent."""
+    """Run the stages over one day's captures, index them, then apply the day's removal
+    evidence (``removed`` counts records newly marked removed). Idempotent: a re-run
+    indexes nothing new and marks nothing again."""
     summary = ProcessSummary(partition)
     totals = UpsertResult()
     store = open_store(settings)
@@ -75,6 +97,8 @@ def process_partition(partition: str, settings: Settings) -> ProcessSummary:
                             store=store, totals=totals):
             summary.indexed += 1
             summary.flagged += int(bool(record.flagged))
+        # After indexing: a post captured and removed on the same day is marked too.
+        summary.removed = store.mark_removed(read_removals(settings, partition, summary))
     finally:
         store.close()
     summary.created, summary.updated = totals.created, totals.updated

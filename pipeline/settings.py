@@ -26,7 +26,23 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
                              "User-Agent sent by spiders"),
     "LUREWATCH_ALLOW_PRIVATE": ("0", "1 allows fetching private/loopback addresses (tests and the demo)"),
     "LUREWATCH_CRAWL_TIMEOUT": ("600", "seconds before a spider subprocess is stopped"),
+    # crawl health monitors and crawl safety (Scrapy settings of the same name; these override them)
+    "LUREWATCH_MONITOR_MIN_ITEMS": ("1", "a crawl with fewer records fails"),
+    "LUREWATCH_MONITOR_MAX_ERROR_RATE": ("0.25", "a crawl whose share of failed requests is higher fails"),
+    "LUREWATCH_MONITOR_MAX_EMPTY_PAGE_RATE": ("0.5", "a crawl whose share of pages the parser found nothing on "
+                                              "is higher fails (parser stopped matching)"),
+    "LUREWATCH_MONITOR_MIN_COVERAGE": ("text=0.8,url=1", "minimum share of records with each field non-empty"),
+    "LUREWATCH_PAGE_CAP": ("500", "most pages one crawl fetches (0: no cap)"),
 }
+
+#: Variables forwarded to the spider process as Scrapy settings of the same name (see spiders/run.py).
+CRAWL_SETTINGS = (
+    "LUREWATCH_MONITOR_MIN_ITEMS",
+    "LUREWATCH_MONITOR_MAX_ERROR_RATE",
+    "LUREWATCH_MONITOR_MAX_EMPTY_PAGE_RATE",
+    "LUREWATCH_MONITOR_MIN_COVERAGE",
+    "LUREWATCH_PAGE_CAP",
+)
 
 
 class ConfigError(ValueError):
@@ -35,6 +51,37 @@ class ConfigError(ValueError):
 
 def _env(name: str, env: dict[str, str]) -> str:
     return env.get(name, SETTINGS_DOC[name][0])
+
+
+def _crawl_settings(env: dict[str, str]) -> dict[str, str]:
+    """The crawl monitor/safety variables, checked here so a bad value fails before a crawl."""
+    out = {name: _env(name, env).strip() for name in CRAWL_SETTINGS}
+    for name in ("LUREWATCH_MONITOR_MIN_ITEMS", "LUREWATCH_PAGE_CAP"):
+        if not out[name].isdigit():
+            raise ConfigError(f"{name}={out[name]!r} must be a whole number >= 0")
+    for name in ("LUREWATCH_MONITOR_MAX_ERROR_RATE", "LUREWATCH_MONITOR_MAX_EMPTY_PAGE_RATE"):
+        try:
+            rate = float(out[name])
+        except ValueError:
+            rate = -1.0
+        if not 0.0 <= rate <= 1.0:
+            raise ConfigError(f"{name}={out[name]!r} must be a share between 0 and 1 (e.g. 0.25)")
+    for pair in filter(None, (p.strip() for p in out["LUREWATCH_MONITOR_MIN_COVERAGE"].split(","))):
+        name, _, share = pair.partition("=")
+        try:
+            ok = name.strip() in COVERAGE_FIELDS and 0.0 <= float(share) <= 1.0
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ConfigError(
+                f"LUREWATCH_MONITOR_MIN_COVERAGE: {pair!r} must be FIELD=SHARE with FIELD one of "
+                f"{', '.join(COVERAGE_FIELDS)} and SHARE in 0..1 (e.g. text=0.8,url=1)"
+            )
+    return out
+
+
+#: Record fields whose coverage the crawl monitors can require (spiders.monitors.KEY_FIELDS).
+COVERAGE_FIELDS = ("title", "text", "published_at", "url")
 
 
 def _resolve(path: str, base: Path) -> Path:
@@ -55,6 +102,8 @@ class Settings:
     user_agent: str = SETTINGS_DOC["LUREWATCH_USER_AGENT"][0]
     allow_private: bool = False
     crawl_timeout: float = 600.0
+    #: ``LUREWATCH_MONITOR_*`` / ``LUREWATCH_PAGE_CAP`` as validated strings, by variable name.
+    crawl: dict[str, str] = field(default_factory=lambda: {n: SETTINGS_DOC[n][0] for n in CRAWL_SETTINGS})
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -81,6 +130,7 @@ class Settings:
                 "(or unset it to use the embedded SQLite store)"
             )
         return cls(
+            crawl=_crawl_settings(e),
             data_dir=_resolve(_env("LUREWATCH_DATA_DIR", e), Path.cwd()),
             sources_file=_resolve(_env("LUREWATCH_SOURCES", e), PROJECT_ROOT),
             model_path=_resolve(_env("LUREWATCH_MODEL", e), PROJECT_ROOT),

@@ -145,6 +145,14 @@ class SourceSpider(scrapy.Spider):
         if self.crawler is not None and self.crawler.stats is not None:
             self.crawler.stats.inc_value(key, count)
 
+    def skip(self, what: str, url: str, why: str) -> None:
+        """Count a page or entry that did not parse and go on: ``<kind>/<what>`` and
+        ``lurewatch/<what>`` (``parse_failures`` for pages, ``entries_skipped`` for entries
+        within a page) += 1, and a warning saying why."""
+        self.inc(f"{self.source_kind}/{what}")
+        self.inc(f"lurewatch/{what}")
+        self.logger.warning("skipped (%s) %s: %s", what, url, why)
+
     def counted(self, response: Response, records: Iterable[Any]) -> Iterable[Any]:
         """Yield ``records``, counting them overall and per start URL."""
         start = response.meta.get(START, response.url)

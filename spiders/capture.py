@@ -1,5 +1,5 @@
-"""What every spider records about a capture, and the downloader middlewares that see
-each request and response first: the receipt timestamp and the private-address guard."""
+"""What every spider records about a capture, and the downloader middleware that stamps each
+response's receipt time. (The private-address guard is ``spiders.middlewares.SsrfGuardMiddleware``.)"""
 
 from __future__ import annotations
 
@@ -8,11 +8,8 @@ import ipaddress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy import Request
-from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from pipeline.records import Record
@@ -93,7 +90,9 @@ class CaptureStampMiddleware:
 
 
 def is_private_host(host: str) -> bool:
-    """True for ``localhost`` names and loopback/private/link-local/reserved IP literals."""
+    """True for ``localhost`` names and non-global IP literals (loopback, private, link-local,
+    CGNAT, multicast, reserved, IPv4-mapped forms of these), as written: no DNS lookup.
+    The crawl itself also checks resolved addresses (``spiders.middlewares``)."""
     host = host.strip("[]").lower().rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
         return True
@@ -101,28 +100,6 @@ def is_private_host(host: str) -> bool:
         ip = ipaddress.ip_address(host)
     except ValueError:
         return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
     return not ip.is_global
-
-
-class PrivateAddressGuard:
-    """Downloader middleware: refuses requests to loopback/private hosts unless the
-    ``LUREWATCH_ALLOW_PRIVATE`` setting is true (tests, the demo, ``local`` sources).
-
-    It checks the URL's host as written (IP literals and ``localhost``); names that resolve
-    to private addresses are not caught here.
-    """
-
-    def __init__(self, allow_private: bool = False) -> None:
-        self.allow_private = allow_private
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> PrivateAddressGuard:
-        return cls(allow_private=crawler.settings.getbool("LUREWATCH_ALLOW_PRIVATE"))
-
-    def process_request(self, request: Request) -> None:
-        host = urlsplit(request.url).hostname or ""
-        if not self.allow_private and is_private_host(host):
-            raise IgnoreRequest(
-                f"refusing private/loopback address {host!r} in {request.url}; "
-                "mark the source `local: true` or pass --allow-private"
-            )

@@ -1,11 +1,13 @@
 """Run one crawl: ``python -m spiders.run --kind KIND --source-id ID --url URL [--url URL…]
 --partition YYYY-MM-DD --out PATH.jsonl [--max-pages N] [--lang LANG] [--stats-out PATH.json]
-[--allow-private] [--set NAME=VALUE…] [--log-level LEVEL]``.
+[--allow-private] [--concurrency N] [--set NAME=VALUE…] [--spider-arg NAME=VALUE…]
+[--log-level LEVEL]``.
 
 Writes the records to ``--out`` (atomically, see :class:`spiders.pipelines.JsonLinesRecordWriter`),
 the crawl stats to ``--stats-out`` and a one-line summary to stderr. Exit status: 0 when the
-crawl finished and every start URL yielded records; 1 when it did not (the message says
-which URL); 2 for invalid arguments. One crawl per process: Twisted's reactor cannot restart.
+crawl finished, every start URL yielded records and every crawl-health monitor passed
+(:mod:`spiders.monitors`); 1 when not (the summary's ``problems`` say why); 2 for invalid
+arguments. One crawl per process: Twisted's reactor cannot restart.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from typing import Any
 
 from spiders.base import SpiderArgError, SpiderArgs
 from spiders.kinds import KINDS
+from spiders.monitors import Thresholds, evaluate, health
 
-_COUNTER_PREFIXES = ("lurewatch/", "jobposting/", "telegram/", "robotstxt/", "item_dropped")
+_COUNTER_PREFIXES = (
+    "lurewatch/", "jobposting/", "telegram/", "robotstxt/", "item_dropped", "offsite/", "retry/"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="allow loopback/private hosts (also LUREWATCH_ALLOW_PRIVATE=1)",
     )
     ap.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        metavar="N",
+        help="requests in flight to this source at once (CONCURRENT_REQUESTS_PER_DOMAIN)",
+    )
+    ap.add_argument(
         "--set",
         action="append",
         default=[],
@@ -58,17 +70,30 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
-def summarize(stats: dict[str, Any], start_urls: list[str]) -> dict[str, Any]:
-    """The run summary: counts, elapsed seconds, and problems that make the run fail."""
+def summarize(
+    stats: dict[str, Any], start_urls: list[str], thresholds: Thresholds | None = None
+) -> dict[str, Any]:
+    """The run summary: counts, crawl health, failed monitors, and problems that make the run
+    fail (``problems``) or that an operator should see (``warnings``)."""
     by_start = {u: int(stats.get(f"lurewatch/records_by_start/{u}", 0)) for u in start_urls}
     problems = []
     reason = stats.get("finish_reason")
     if reason != "finished":
         problems.append(f"crawl did not finish (finish_reason={reason!r})")
     problems += [f"no records from start URL {u}" for u, n in by_start.items() if n == 0]
+    h = health(stats)
+    failed = evaluate(h, thresholds or Thresholds())
+    problems += [str(p) for p in failed]
+    warnings = []
+    if h.ssrf_blocked:
+        warnings.append(f"{h.ssrf_blocked} requests to refused (private/metadata) addresses not made")
+    warnings += [f"hostile input: {case} ×{n}" for case, n in h.hostile.items()]
     return {
         "ok": not problems,
         "problems": problems,
+        "warnings": warnings,
+        "monitors": [{"monitor": p.monitor, "reason": p.reason} for p in failed],
+        "health": h.to_dict(),
         "items": int(stats.get("item_scraped_count", 0)),
         "pages": int(stats.get("lurewatch/pages", 0)),
         "errors": int(stats.get("log_count/ERROR", 0)),
@@ -84,8 +109,8 @@ def summarize(stats: dict[str, Any], start_urls: list[str]) -> dict[str, Any]:
     }
 
 
-def crawl(args: argparse.Namespace, spider_args: SpiderArgs) -> dict[str, Any]:
-    """Run the crawl in this process and return Scrapy's final stats."""
+def crawl(args: argparse.Namespace, spider_args: SpiderArgs) -> tuple[dict[str, Any], Thresholds]:
+    """Run the crawl in this process; return Scrapy's final stats and the monitor thresholds."""
     from scrapy.crawler import AsyncCrawlerProcess
     from scrapy.settings import Settings
     from scrapy.utils.misc import load_object
@@ -95,12 +120,16 @@ def crawl(args: argparse.Namespace, spider_args: SpiderArgs) -> dict[str, Any]:
     env = LureSettings.from_env()
     settings = Settings()
     settings.setmodule("spiders.settings", priority="project")
+    for name, value in env.crawl.items():  # LUREWATCH_MONITOR_*, LUREWATCH_PAGE_CAP
+        settings.set(name, value, priority="project")
     settings.set("USER_AGENT", env.user_agent, priority="cmdline")
     settings.set("LUREWATCH_OUTPUT", str(args.out.resolve()), priority="cmdline")
     settings.set(
         "LUREWATCH_ALLOW_PRIVATE", args.allow_private or env.allow_private, priority="cmdline"
     )
     settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
+    if args.concurrency is not None:
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", args.concurrency, priority="cmdline")
     for item in args.set:
         name, _, value = item.partition("=")
         settings.set(name.strip(), value, priority="cmdline")
@@ -116,7 +145,12 @@ def crawl(args: argparse.Namespace, spider_args: SpiderArgs) -> dict[str, Any]:
         **dict(item.split("=", 1) for item in args.spider_arg),
     )
     process.start()
-    return dict(crawler.stats.get_stats()) if crawler.stats else {}
+    stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    from spiders.middlewares import GuardedResolver  # the resolver has no stats of its own
+
+    if GuardedResolver.refused:
+        stats["lurewatch/ssrf_blocked_at_connect"] = GuardedResolver.refused
+    return stats, Thresholds.from_settings(crawler.settings)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
             if "=" not in item:
                 print(f"spiders.run: {flag} {item!r}: use NAME=VALUE", file=sys.stderr)
                 return 2
+    if args.concurrency is not None and args.concurrency < 1:
+        print(f"spiders.run: --concurrency {args.concurrency}: use 1 or more", file=sys.stderr)
+        return 2
     try:
         spider_args = SpiderArgs.parse(
             source_id=args.source_id,
@@ -140,8 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     # Scrapy and its dependencies write nothing to ~: point XDG state/cache at a temp dir.
     with tempfile.TemporaryDirectory(prefix="lurewatch-scrapy-") as state:
         os.environ["XDG_STATE_HOME"] = os.environ["XDG_CACHE_HOME"] = state
-        stats = crawl(args, spider_args)
-    summary = summarize(stats, list(spider_args.start_urls))
+        stats, thresholds = crawl(args, spider_args)
+    summary = summarize(stats, list(spider_args.start_urls), thresholds)
     summary.update(
         kind=args.kind,
         source_id=spider_args.source_id,
@@ -156,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{summary['items']} records ({summary['dropped']} dropped) from {summary['pages']} pages, "
         f"{summary['errors']} errors, {summary['elapsed']}s"
     )
+    if summary["warnings"]:
+        line += f" (warnings: {'; '.join(summary['warnings'])})"
     if summary["ok"]:
         print(f"{line} -> {args.out}", file=sys.stderr)
         return 0

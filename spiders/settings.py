@@ -46,7 +46,13 @@ FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
-    "spiders.capture.PrivateAddressGuard": 50,
+    # crawl safety (spiders/middlewares.py): see the "Crawl safety and health" section below
+    "spiders.middlewares.SsrfGuardMiddleware": 10,  # before OffsiteMiddleware (50): sees every redirect
+    "spiders.middlewares.PageCapMiddleware": 20,
+    "spiders.middlewares.RetryBackoffMiddleware": 30,
+    "spiders.middlewares.HostileInputMiddleware": 585,  # after decompression (590)
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "spiders.middlewares.CountingHttpCompressionMiddleware": 590,
     "spiders.capture.CaptureStampMiddleware": 950,
 }
 ITEM_PIPELINES = {
@@ -58,3 +64,38 @@ ITEM_PIPELINES = {
 LUREWATCH_OUTPUT = None
 #: Allow loopback/private hosts (tests, the demo, register entries with ``local: true``).
 LUREWATCH_ALLOW_PRIVATE = False
+
+# --- Crawl safety and health (spiders/middlewares.py, spiders/monitors.py; docs/settings.md) ---
+#: Resolve names through a resolver that refuses private/metadata addresses at connect time.
+TWISTED_DNS_RESOLVER = "spiders.middlewares.GuardedResolver"
+#: Cloud metadata addresses are refused even when LUREWATCH_ALLOW_PRIVATE is true.
+LUREWATCH_BLOCK_METADATA = True
+#: Exponential wait before retries: base × 2^(n-1) seconds, at most max.
+LUREWATCH_RETRY_BACKOFF_BASE = 1.0
+LUREWATCH_RETRY_BACKOFF_MAX = 30.0
+SPIDER_MIDDLEWARES = {"spiders.middlewares.ParseHealthMiddleware": 950}
+EXTENSIONS = {"spiders.monitors.FieldCoverage": 500}
+# Monitor thresholds and the page cap; the environment (pipeline/settings.py) overrides them.
+LUREWATCH_MONITOR_MIN_ITEMS = int(SETTINGS_DOC["LUREWATCH_MONITOR_MIN_ITEMS"][0])
+LUREWATCH_MONITOR_MAX_ERROR_RATE = float(SETTINGS_DOC["LUREWATCH_MONITOR_MAX_ERROR_RATE"][0])
+LUREWATCH_MONITOR_MAX_EMPTY_PAGE_RATE = float(SETTINGS_DOC["LUREWATCH_MONITOR_MAX_EMPTY_PAGE_RATE"][0])
+LUREWATCH_MONITOR_MIN_COVERAGE = SETTINGS_DOC["LUREWATCH_MONITOR_MIN_COVERAGE"][0]
+LUREWATCH_PAGE_CAP = int(SETTINGS_DOC["LUREWATCH_PAGE_CAP"][0])
+
+# --- Evidence and incremental crawling (spiders/warc.py, spiders/state.py; docs/settings.md) ---
+# WARC capture sits nearer the downloader than HttpCompressionMiddleware (590) and
+# RedirectMiddleware (600), after CaptureStampMiddleware (950) stamps the receipt time, so it
+# stores bodies as received and every redirect hop. IncrementalMiddleware runs before
+# HttpErrorMiddleware (50) so it sees 404/410 answers; WarcRecordStamp stamps records first.
+DOWNLOADER_MIDDLEWARES["spiders.warc.WarcCaptureMiddleware"] = 900
+SPIDER_MIDDLEWARES = {
+    **globals().get("SPIDER_MIDDLEWARES", {}),
+    "spiders.warc.WarcRecordStamp": 45,
+    "spiders.state.IncrementalMiddleware": 40,
+}
+#: WARC root: <dir>/<source_id>/<partition>/<run start>-<pid>.warc.gz; unset = capture off.
+LUREWATCH_WARC_DIR = None
+#: Incremental state root: <dir>/<source_id>.sqlite3; unset = every crawl emits everything.
+LUREWATCH_STATE_DIR = None
+#: Most previously seen, no longer linked detail URLs one crawl re-checks for 404/410.
+LUREWATCH_RECHECK_LIMIT = 50

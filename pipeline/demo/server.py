@@ -15,7 +15,12 @@ URL → file mapping (everything stays under ``root``; directories are never lis
   root-relative links (``/s/<channel>?before=<id>``) work as they do on t.me;
   ``/telegram/s/<channel>`` serves the same page.
 * ``?before=<id>`` on an extension-less path → ``<path>__before_<id>.html`` (the older page
-  of a channel preview). Other query strings are ignored.
+  of a channel preview).
+* ``/r/`` is mounted on ``root/reddit/r/`` (Reddit's own paths), and ``?after=t3_<id>`` on a
+  ``.json`` path → ``<stem>__after_t3_<id>.json`` (the next page of a listing).
+  Other query strings are ignored.
+* In ``.xml`` files (sitemaps, feeds) ``{{origin}}`` is replaced by ``http://<Host header>``,
+  so absolute ``<loc>`` URLs point back at this server whatever its port.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
 #: URL prefix → directory under root.
-MOUNTS = {"/s/": "telegram/s/"}
+MOUNTS = {"/s/": "telegram/s/", "/r/": "reddit/r/"}
 _TEXT_TYPES = {
     ".html": "text/html",
     ".txt": "text/plain",
@@ -41,6 +46,8 @@ _TEXT_TYPES = {
     ".xml": "application/xml",
 }
 _BEFORE = re.compile(r"^\d{1,19}$")
+_AFTER = re.compile(r"^t3_[0-9a-z]{1,13}$")
+_HOST = re.compile(r"^[A-Za-z0-9.\[\]:-]{1,255}$")
 
 
 def resolve(root: Path, target: str) -> Path | None:
@@ -59,6 +66,11 @@ def resolve(root: Path, target: str) -> Path | None:
     elif not Path(rel).suffix:
         before = parse_qs(parts.query).get("before", [""])[0]
         rel += f"__before_{before}.html" if _BEFORE.match(before) else ".html"
+    elif rel.endswith(".json") and "after" in parse_qs(parts.query):
+        after = parse_qs(parts.query)["after"][0]
+        if not _AFTER.match(after):
+            return None
+        rel = rel.removesuffix(".json") + f"__after_{after}.json"
     base = root.resolve()
     candidate = (base / rel).resolve()
     if not candidate.is_relative_to(base) or not candidate.is_file():
@@ -86,6 +98,9 @@ class FixtureHandler(BaseHTTPRequestHandler):
             self._headers(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", len(payload))
         else:
             payload = path.read_bytes()
+            host = self.headers.get("Host", "")
+            if path.suffix == ".xml" and _HOST.match(host):
+                payload = payload.replace(b"{{origin}}", f"http://{host}".encode())
             self._headers(HTTPStatus.OK, content_type(path), len(payload))
         if body:
             self.wfile.write(payload)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from pipeline.records import Record
+from pipeline.store.lifecycle import RemovalEntry
 
 
 class StoreError(RuntimeError):
@@ -60,7 +61,15 @@ class Store(Protocol):
 
     def upsert(self, records: Iterable[Record]) -> UpsertResult:
         """Insert new records; on existing ids update only DERIVED_FIELDS (first capture
-        and triage are kept). Durable when it returns."""
+        and triage are kept; a removed record stays removed unless the upserted record was
+        captured after its removal). Durable when it returns."""
+
+    def mark_removed(self, entries: Iterable[RemovalEntry]) -> int:
+        """Set ``lifecycle`` = removed (``removed_at``, ``removal_reason``) on live records
+        matched by id or canonical URL and captured at or before ``removed_at``; never
+        deletes, keeps a first removal, idempotent. Returns how many records changed. A
+        later upsert revives a removed record only if captured after ``removed_at``
+        (rules: pipeline/store/lifecycle.py)."""
 
     def get(self, record_id: str) -> Record:
         """The record with that id; raises NotFoundError."""

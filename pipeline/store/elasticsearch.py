@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import elasticsearch
@@ -46,6 +46,7 @@ from pipeline.store.base import (
     StoreError,
     UpsertResult,
 )
+from pipeline.store.lifecycle import RemovalEntry, applies, upsert_lifecycle
 from pipeline.store.query import (
     FACET_SIZE,
     check_facets,
@@ -120,6 +121,7 @@ AUDIT_MAPPING: dict[str, Any] = {
 }
 
 _BULK_CHUNK = 500
+_T = TypeVar("_T")
 _SORT_MISSING = {"order": "asc", "missing": "_last"}
 
 
@@ -150,7 +152,7 @@ def _redact(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
-def _chunks(items: Iterable[Record], n: int) -> Iterator[list[Record]]:
+def _chunks(items: Iterable[_T], n: int) -> Iterator[list[_T]]:
     it = iter(items)
     while chunk := list(islice(it, n)):
         yield chunk
@@ -247,11 +249,21 @@ class ElasticsearchStore:
             ops: list[dict[str, Any]] = []
             for record in chunk:
                 validate(record.to_dict())
+            stored = self._lifecycles([r.id for r in chunk])
             for record in chunk:
                 d = _to_es(record.to_dict())
+                doc = {k: d[k] for k in DERIVED_FIELDS}
+                if record.id in stored:
+                    # Write lifecycle only when the upsert changes it (a record seen live
+                    # after its removal), so a concurrent mark_removed is never undone.
+                    keep = upsert_lifecycle(stored[record.id], d)
+                    if keep == stored[record.id]:
+                        del doc["lifecycle"]
+                    else:
+                        doc["lifecycle"] = keep
                 ops.append({"update": {"_index": self.index, "_id": record.id,
                                        "retry_on_conflict": 3}})
-                ops.append({"doc": {k: d[k] for k in DERIVED_FIELDS}, "upsert": d})
+                ops.append({"doc": doc, "upsert": d})
             with self._errors("upsert records"):
                 resp = self.es.bulk(operations=ops, refresh="wait_for")
             errors = []
@@ -269,6 +281,71 @@ class ElasticsearchStore:
                     f"(first: {errors[0]}); the others were written"
                 )
         return result
+
+    def _lifecycles(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Stored ``lifecycle`` of those of ``ids`` that exist."""
+        with self._errors("read record lifecycles"):
+            resp = self.es.mget(index=self.index, ids=ids, source_includes=["lifecycle"])
+        return {d["_id"]: d["_source"].get("lifecycle") or {}
+                for d in resp["docs"] if d.get("found")}
+
+    def mark_removed(self, entries: Iterable[RemovalEntry]) -> int:
+        """Mark matching live records removed (rules: :mod:`pipeline.store.lifecycle`).
+        Per chunk of entries: search candidates, then a ``_bulk`` of partial updates guarded
+        by ``if_seq_no``/``if_primary_term`` (no scripts); documents that changed in between
+        are re-read and re-judged, up to 3 times. Returns the number of records changed."""
+        changed = 0
+        for chunk in _chunks(entries, _BULK_CHUNK):
+            for _ in range(3):
+                n, conflicts = self._mark_chunk(chunk)
+                changed += n
+                if not conflicts:
+                    break
+            else:
+                raise StoreError("records kept changing while being marked removed; retry")
+        return changed
+
+    def _mark_chunk(self, entries: list[RemovalEntry]) -> tuple[int, int]:
+        ids = sorted({e.id for e in entries if e.id})
+        urls = sorted({e.canonical_url for e in entries if e.canonical_url})
+        should: list[dict[str, Any]] = []
+        if ids:
+            should.append({"terms": {"id": ids}})
+        if urls:
+            should.append({"terms": {"canonical_url": urls}})
+        with self._errors("find records to mark removed"):
+            resp = self.es.search(
+                index=self.index, query={"bool": {"should": should, "minimum_should_match": 1}},
+                source_includes=["id", "canonical_url", "fetched_at", "lifecycle"],
+                seq_no_primary_term=True, size=10_000, sort=[{"id": "asc"}],
+            )
+        ops: list[dict[str, Any]] = []
+        for hit in resp["hits"]["hits"]:
+            entry = next((e for e in entries if applies(e, hit["_source"])), None)
+            if entry is None:
+                continue
+            ops.append({"update": {"_index": self.index, "_id": hit["_id"],
+                                   "if_seq_no": hit["_seq_no"],
+                                   "if_primary_term": hit["_primary_term"]}})
+            ops.append({"doc": {"lifecycle": entry.lifecycle()}})
+        if not ops:
+            return 0, 0
+        with self._errors("mark records removed"):
+            result = self.es.bulk(operations=ops, refresh="wait_for")
+        done = conflicts = 0
+        errors = []
+        for item in result["items"]:
+            res = item["update"]
+            if res.get("status") == 409:
+                conflicts += 1
+            elif "error" in res:
+                errors.append(f"{res['_id']}: {res['error'].get('reason')}")
+            elif res["result"] in ("updated", "noop"):
+                done += int(res["result"] == "updated")
+        if errors:
+            raise StoreError(f"Elasticsearch refused to mark {len(errors)} records removed "
+                             f"(first: {errors[0]})")
+        return done, conflicts
 
     # -- reads ---------------------------------------------------------------------------
 

@@ -44,6 +44,7 @@ from pipeline.store.base import (
     StoreError,
     UpsertResult,
 )
+from pipeline.store.lifecycle import RemovalEntry, applies, upsert_lifecycle
 from pipeline.store.query import (
     FACET_SIZE,
     check_facets,
@@ -75,6 +76,7 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE INDEX IF NOT EXISTS records_score ON records(score DESC, id);
 CREATE INDEX IF NOT EXISTS records_partition ON records(partition);
 CREATE INDEX IF NOT EXISTS records_source ON records(source_id);
+CREATE INDEX IF NOT EXISTS records_canonical ON records(json_extract(doc, '$.canonical_url'));
 CREATE TABLE IF NOT EXISTS record_terms (
     record_id TEXT NOT NULL,
     field TEXT NOT NULL,
@@ -196,6 +198,7 @@ class SQLiteStore:
                 rowid, doc_json = row
                 doc = json.loads(doc_json)
                 derived = {k: d[k] for k in DERIVED_FIELDS}
+                derived["lifecycle"] = upsert_lifecycle(doc.get("lifecycle"), d)
                 if all(doc.get(k) == v for k, v in derived.items()):
                     continue
                 doc.update(derived)
@@ -207,6 +210,28 @@ class SQLiteStore:
                 self._insert_terms(conn, d)
                 result.updated += 1
         return result
+
+    def mark_removed(self, entries: Iterable[RemovalEntry]) -> int:
+        """Mark matching live records removed (rules: :mod:`pipeline.store.lifecycle`);
+        one transaction. Returns the number of records changed."""
+        changed = 0
+        with self._tx("IMMEDIATE") as conn:
+            for entry in entries:
+                rows = conn.execute(
+                    "SELECT rowid, doc FROM records"
+                    " WHERE id = ? OR json_extract(doc, '$.canonical_url') = ?",
+                    (entry.id, entry.canonical_url),
+                ).fetchall()
+                for rowid, doc_json in rows:
+                    doc = json.loads(doc_json)
+                    if not applies(entry, doc):
+                        continue
+                    doc["lifecycle"] = entry.lifecycle()
+                    conn.execute(
+                        "UPDATE records SET doc = ? WHERE rowid = ?", (self._dump(doc), rowid)
+                    )
+                    changed += 1
+        return changed
 
     @staticmethod
     def _dump(doc: dict[str, Any]) -> str:

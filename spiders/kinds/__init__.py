@@ -5,5 +5,8 @@ from __future__ import annotations
 
 KINDS: dict[str, str] = {
     "jobposting": "spiders.kinds.jobposting.JobPostingSpider",
+    "feed": "spiders.kinds.feed.FeedSpider",
     "telegram": "spiders.kinds.telegram.TelegramPreviewSpider",
+    "reddit": "spiders.kinds.reddit.RedditListingSpider",
+    "listing": "spiders.kinds.listing.ListingSpider",
 }

@@ -1,12 +1,19 @@
-"""Job boards that embed schema.org ``JobPosting`` JSON-LD.
+"""Job boards that mark up ads as schema.org ``JobPosting`` (JSON-LD or microdata).
 
-From listing pages (the start URLs) the spider follows links to job pages (URL path
-matching ``detail_pattern``) and the listing's next page (``rel=next`` or a "Next" link),
-up to ``max_pages`` listing pages per start URL. Every ``JobPosting`` on a page becomes a
-record; a page whose JSON-LD does not parse is skipped and counted.
+A start URL is a listing page or a sitemap (``urlset`` or ``sitemapindex``, also
+``.xml.gz``). From listing pages the spider follows links to job pages (URL path matching
+``detail_pattern``) and the listing's next page (``rel=next`` or a "Next" link), up to
+``max_pages`` listing pages per start URL. From a sitemap it follows the same-host ``<loc>``
+URLs matching ``detail_pattern`` as job pages, and from a sitemap index at most
+``max_pages`` of its sitemaps. Every ``JobPosting`` on a page becomes a record: the JSON-LD
+ones, or when a page has none, the microdata ones. A page that does not parse is skipped
+and counted.
 
 Stats: ``jobposting/jsonld_invalid`` (blocks that are not JSON),
-``jobposting/pages_without_posting`` (job pages with no JobPosting), ``jobposting/postings``.
+``jobposting/pages_without_posting`` (job pages with no JobPosting), ``jobposting/postings``,
+``jobposting/microdata_postings``, ``jobposting/sitemaps``,
+``jobposting/sitemap_urls_skipped`` (entries not matching ``detail_pattern`` or off-host),
+``jobposting/parse_failures`` (job pages without a posting, sitemaps that do not parse).
 """
 
 from __future__ import annotations
@@ -20,12 +27,15 @@ from urllib.parse import urlsplit
 from scrapy.http import Response
 
 from pipeline.records import Record
-from spiders import jsonld
-from spiders.base import PAGE, SourceSpider
+from spiders import jsonld, microdata, sitemap
+from spiders.base import PAGE, SourceSpider, SpiderArgError
 from spiders.capture import CaptureContext, make_record
+from spiders.dates import to_utc_iso
 from spiders.htmltext import html_to_text
 
 DEFAULT_DETAIL_PATTERN = r"/(jobs?|vacanc(y|ies)|viec-lam|job-detail)/[^/?#]+"
+#: request.meta key: the ``<lastmod>`` of the sitemap entry a job page came from.
+SITEMAP_LASTMOD = "lurewatch_sitemap_lastmod"
 _NEXT_TEXT = {
     "next",
     "next ›",
@@ -159,10 +169,20 @@ def record_from_posting(
         url=response.url,
         title=title,
         text=text,
-        published_at=_text(posting.get("datePosted")),
+        published_at=to_utc_iso(_text(posting.get("datePosted"))),
         lang=lang,
         author=employer,
         extra=extra,
+    )
+
+
+def is_detail_url(url: str, host: str | None, pattern: re.Pattern[str]) -> bool:
+    """True for an http(s) URL on ``host`` whose path matches ``pattern``."""
+    parts = urlsplit(url)
+    return (
+        parts.scheme in ("http", "https")
+        and parts.hostname == host
+        and bool(pattern.search(parts.path))
     )
 
 
@@ -172,14 +192,31 @@ def detail_links(response: Response, pattern: re.Pattern[str]) -> list[str]:
     out: dict[str, None] = {}
     for href in response.css("a::attr(href)").getall():
         url = response.urljoin(href.strip()).split("#", 1)[0]
-        parts = urlsplit(url)
-        if (
-            parts.scheme in ("http", "https")
-            and parts.hostname == host
-            and pattern.search(parts.path)
-        ):
+        if is_detail_url(url, host, pattern):
             out.setdefault(url, None)
     return list(out)
+
+
+def postings_on(response: Response) -> tuple[jsonld.JsonLd, list[dict[str, Any]], str]:
+    """The page's JobPosting nodes and where they came from (``jsonld`` or ``microdata``):
+    the JSON-LD ones, else the microdata ones (boards that carry both describe the same ad
+    twice). The returned JsonLd resolves ``@id`` references among the chosen nodes."""
+    page = jsonld.extract(response)
+    postings = page.of_type("JobPosting")
+    if postings or "itemscope" not in response.text:
+        return page, postings, "jsonld"
+    nodes = microdata.extract(response.selector.root, response.url)
+    flat: list[dict[str, Any]] = []
+    stack = list(nodes)
+    while stack:  # JobPostings may sit inside other items (an ItemList, a WebPage)
+        node = stack.pop(0)
+        flat.append(node)
+        for value in node.values():
+            for v in value if isinstance(value, list) else [value]:
+                if isinstance(v, dict):
+                    stack.append(v)
+    md = jsonld.JsonLd(nodes=flat, invalid_blocks=page.invalid_blocks, errors=page.errors)
+    return md, md.of_type("JobPosting"), "microdata"
 
 
 def next_page(response: Response) -> str | None:
@@ -206,10 +243,16 @@ class JobPostingSpider(SourceSpider):
 
     def __init__(self, *args: Any, detail_pattern: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.detail_re = re.compile(detail_pattern or DEFAULT_DETAIL_PATTERN)
+        try:
+            self.detail_re = re.compile(detail_pattern or DEFAULT_DETAIL_PATTERN)
+        except re.error as exc:
+            raise SpiderArgError(f"detail_pattern={detail_pattern!r} is not a regex: {exc}") from exc
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        """A listing page: its own postings (if any), job pages, and the next page."""
+        """A listing page (its own postings, job pages, the next page) or a sitemap."""
+        if sitemap.looks_like_sitemap(response):
+            yield from self.parse_sitemap(response)
+            return
         yield from self._records(response, listing=True)
         for url in detail_links(response, self.detail_re):
             yield self.follow(response, url, self.parse_job)
@@ -217,6 +260,27 @@ class JobPostingSpider(SourceSpider):
         nxt = next_page(response)
         if nxt and page < self.args.max_pages:
             yield self.follow(response, nxt, self.parse, page=page + 1)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        """Job pages listed in a sitemap; the sitemaps of a sitemap index (<= max_pages)."""
+        self.inc("lurewatch/pages")
+        parsed = sitemap.parse(response)
+        if parsed is None:
+            self.skip("parse_failures", response.url, "not a readable sitemap")
+            return
+        self.inc("jobposting/sitemaps")
+        if parsed.index:
+            for entry in parsed.entries[: self.args.max_pages]:
+                yield self.follow(response, entry.loc, self.parse_sitemap)
+            return
+        host = urlsplit(response.url).hostname
+        for entry in parsed.entries:
+            if not is_detail_url(entry.loc, host, self.detail_re):
+                self.inc("jobposting/sitemap_urls_skipped")
+                continue
+            request = self.follow(response, entry.loc, self.parse_job)
+            request.meta[SITEMAP_LASTMOD] = entry.lastmod
+            yield request
 
     def parse_job(self, response: Response) -> Iterator[Any]:
         yield from self._records(response, listing=False)
@@ -226,15 +290,19 @@ class JobPostingSpider(SourceSpider):
         if not hasattr(response, "css"):
             self.inc("lurewatch/non_html_pages")
             return
-        page = jsonld.extract(response)
+        page, postings, found_in = postings_on(response)
         if page.invalid_blocks:
             self.inc("jobposting/jsonld_invalid", page.invalid_blocks)
             self.logger.warning(
                 "skipping invalid JSON-LD on %s: %s", response.url, "; ".join(page.errors)
             )
-        postings = page.of_type("JobPosting")
         if not postings and not listing:
             self.inc("jobposting/pages_without_posting")
+            self.skip("parse_failures", response.url, "job page without a JobPosting")
+        try:
+            lastmod = response.meta.get(SITEMAP_LASTMOD)
+        except AttributeError:  # a response built by hand, without a request
+            lastmod = None
         records = []
         for posting in postings:
             rec = record_from_posting(posting, page, response, self.ctx)
@@ -242,5 +310,9 @@ class JobPostingSpider(SourceSpider):
                 self.inc("jobposting/empty_posting")
                 continue
             self.inc("jobposting/postings")
+            if found_in == "microdata":
+                self.inc("jobposting/microdata_postings")
+            if lastmod:
+                rec.extra["sitemap_lastmod"] = lastmod
             records.append(rec)
         yield from self.counted(response, records)

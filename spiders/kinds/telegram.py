@@ -153,6 +153,14 @@ class TelegramPreviewSpider(SourceSpider):
     name = "telegram"
     source_kind = "telegram"
 
+    def sequence_position(self, record: Record) -> tuple[str, int] | None:
+        """``("telegram:<channel>", message id)``: messages are numbered per channel, so a
+        known message missing between listed neighbours is gone (see :mod:`spiders.state`)."""
+        channel, mid = record.extra.get("channel"), record.extra.get("message_id")
+        if not isinstance(channel, str) or not isinstance(mid, int) or isinstance(mid, bool):
+            return None
+        return f"telegram:{channel.lower()}", mid
+
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         self.inc("lurewatch/pages")
         title = channel_title(response)

@@ -7,11 +7,12 @@ import socket
 
 import pytest
 
-from pipeline.records import Record, RecordError
+from pipeline.records import Lifecycle, Record, RecordError
 from pipeline.settings import Settings
 from pipeline.store import open_store
 from pipeline.store.base import ConflictError, NotFoundError, Store, StoreError
 from pipeline.store.elasticsearch import ElasticsearchStore
+from pipeline.store.lifecycle import RemovalEntry
 from pipeline.store.sqlite import SQLiteStore
 
 R = dict[str, Record]
@@ -273,3 +274,87 @@ def test_open_store_uses_elasticsearch_when_url_set(tmp_path, es_url: str, es_in
     store.setup()  # idempotent
     assert not (tmp_path / "data").exists()
     store.close()
+
+
+# -- lifecycle: removal evidence ---------------------------------------------------------
+
+REMOVED_AT = "2025-02-03T09:30:00+00:00"  # after every fixture record's capture
+
+
+def removal(**kwargs: str) -> RemovalEntry:
+    return RemovalEntry(removed_at=kwargs.pop("removed_at", REMOVED_AT),
+                        reason=kwargs.pop("reason", "http 410"), **kwargs)
+
+
+def test_mark_removed_by_canonical_url_or_id_never_deletes(loaded: Store, records: R) -> None:
+    vi, zh = records["vi"], records["zh"]
+    n = loaded.mark_removed([
+        removal(canonical_url=vi.canonical_url),  # the capture URL had utm_ parameters
+        removal(id=zh.id, reason="gone from channel"),
+        removal(canonical_url="https://nowhere.example/x"),
+    ])
+    assert n == 2
+    assert loaded.count() == len(records)
+    got = loaded.get(vi.id)
+    assert got.lifecycle == Lifecycle("removed", REMOVED_AT, "http 410")
+    assert loaded.get(zh.id).lifecycle == Lifecycle("removed", REMOVED_AT, "gone from channel")
+    assert loaded.get(records["uk"].id).lifecycle == Lifecycle()
+    # everything else about the record is as it was
+    assert dataclasses.replace(got, lifecycle=vi.lifecycle) == vi
+    assert vi.id in hit_ids(loaded, "lương")
+
+
+def test_mark_removed_is_idempotent_and_keeps_the_first_removal(loaded: Store, records: R) -> None:
+    th = records["th"]
+    assert loaded.mark_removed([removal(canonical_url=th.canonical_url)]) == 1
+    before = loaded.get(th.id)
+    assert loaded.mark_removed([removal(canonical_url=th.canonical_url)]) == 0
+    later = "2025-02-09T00:00:00Z"
+    assert loaded.mark_removed([removal(id=th.id, removed_at=later, reason="http 404")]) == 0
+    assert loaded.get(th.id) == before
+    assert loaded.mark_removed([]) == 0
+
+
+def test_removal_older_than_the_capture_does_not_apply(store: Store, record_factory) -> None:  # type: ignore[no-untyped-def]
+    # the page answered 410 on the 1st; a new version of the post was captured on the 5th
+    old = dataclasses.replace(record_factory("https://x.example/job/1", "Old text"),
+                              fetched_at="2025-01-20T00:00:00Z")
+    new = dataclasses.replace(record_factory("https://x.example/job/1", "New text"),
+                              fetched_at="2025-02-05T00:00:00Z")
+    store.upsert([old, new])
+    n = store.mark_removed([removal(canonical_url=old.canonical_url,
+                                    removed_at="2025-02-01T00:00:00Z")])
+    assert n == 1
+    assert store.get(old.id).lifecycle.status == "removed"
+    assert store.get(new.id).lifecycle.status == "live"
+
+
+def test_upsert_does_not_resurrect_unless_seen_live_after_removal(
+    loaded: Store, records: R
+) -> None:
+    sv = records["sv"]
+    loaded.mark_removed([removal(canonical_url=sv.canonical_url)])
+    # re-running the day it was captured (fetched before the removal): stays removed
+    rerun = dataclasses.replace(sv, score=0.5)
+    assert (loaded.upsert([rerun]).updated, loaded.get(sv.id).score) == (1, 0.5)
+    assert loaded.get(sv.id).lifecycle.status == "removed"
+    assert loaded.upsert([rerun]).updated == 0
+    # the same post captured live again after the removal: live again
+    back = dataclasses.replace(sv, fetched_at="2025-02-04T00:00:00Z", partition="2025-02-04")
+    assert loaded.upsert([back]).updated == 1
+    got = loaded.get(sv.id)
+    assert got.lifecycle == Lifecycle()
+    assert (got.fetched_at, got.partition) == (sv.fetched_at, sv.partition)  # first capture kept
+
+
+def test_removal_entry_needs_a_record_and_a_reason() -> None:
+    with pytest.raises(ValueError, match="id or canonical_url"):
+        RemovalEntry(removed_at=REMOVED_AT, reason="http 410")
+    with pytest.raises(ValueError, match="reason"):
+        RemovalEntry(removed_at=REMOVED_AT, reason="", id="a" * 32)
+    with pytest.raises(ValueError, match="ISO 8601"):
+        RemovalEntry(removed_at="yesterday", reason="http 410", id="a" * 32)
+    line = {"id": "a" * 32, "canonical_url": "https://x.example/", "url": "https://x.example/",
+            "removed_at": REMOVED_AT, "reason": "http 404", "warc_record_id": "<urn:uuid:1>"}
+    assert RemovalEntry.from_dict(line) == RemovalEntry(REMOVED_AT, "http 404", "a" * 32,
+                                                        "https://x.example/")
