@@ -80,10 +80,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
                     failed.append(source.id)
                     console.print(f"[red]crawl failed[/]: {exc}")
                     continue
-            console.print(f"crawled {source.id}: {result.items} records")
+            console.print(f"crawled {source.id}: {result.items} posts, {result.written} new or changed, "
+                          f"{result.removed} removed")
     with console.status(f"processing {args.date} (normalize → extract → indicators → score → index) …"):
-        summary = process_partition(args.date, settings)
-    print_summary(settings, args.date, summary.read, summary.flagged)
+        process_partition(args.date, settings)
+    print_summary(settings, args.date)
     return 1 if failed else 0
 
 
@@ -135,17 +136,23 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     with console.status("starting …") as status:
         log = run_demo(settings, date, status, port=args.port)
     console.print(f"Airflow log: {log}")
-    crawled = sum(1 for p in settings.raw_dir.glob(f"*/{date}.jsonl")
-                  for line in p.open(encoding="utf-8") if line.strip())
-    from pipeline.store import open_store
+    return 0 if print_summary(settings, date) else 1
 
-    store = open_store(settings)
-    try:
-        flagged = store.count({"partition": date, "flagged": True})
-    finally:
-        store.close()
-    print_summary(settings, date, crawled, flagged)
-    return 0 if crawled else 1
+
+def cmd_prune(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.retention import prune
+
+    today = dt.date.fromisoformat(args.today) if args.today else dt.datetime.now(dt.UTC).date()
+    report = prune(settings, today, dry_run=args.dry_run)
+    verb = "would delete" if args.dry_run else "deleted"
+    for path in report.deleted:
+        console.print(f"{verb} {path}")
+    console.print(f"{verb} {len(report.deleted)} partitions and WARC folders, "
+                  f"{report.bytes / 1e6:.1f} MB")
+    for sid in report.unknown_sources:
+        console.print(f"[yellow]kept[/] {sid}: not in the register, so it has no retention; "
+                      "add it back or delete its folders by hand")
+    return 0
 
 
 # ---------------------------------------------------------------- output
@@ -170,21 +177,28 @@ def render_items(records: Sequence[Any], title: str) -> None:
             out.print("     identifiers: " + escape(", ".join(ids)))
 
 
-def print_summary(settings: Settings, date: str, crawled: int, flagged: int) -> None:
+def print_summary(settings: Settings, date: str) -> int:
+    """Print the day's totals and the top of the review queue; returns items crawled."""
+    from pipeline.crawl import crawl_totals
     from pipeline.store import open_store
 
+    totals = crawl_totals(settings, date)
     store = open_store(settings)
     try:
-        top = store.queue(partition=date, size=5)
+        flagged = store.count({"partition": date, "flagged": True})
+        in_queue = store.count({"flagged": True})
+        top = store.queue(size=5)
     finally:
         store.close()
-    out.print(f"\n[bold]{date}[/]: items crawled [bold]{crawled}[/], items flagged "
-              f"[bold red]{flagged}[/]")
+    out.print(f"\n[bold]{date}[/]: items crawled [bold]{totals['found']}[/] "
+              f"({totals['written']} new or changed, {totals['removed']} removed), items flagged "
+              f"[bold red]{flagged}[/] ({in_queue} in the review queue)")
     if top:
         render_items(top, "Top flagged items")
     env_hint = f"LUREWATCH_DATA_DIR={settings.data_dir} "
     out.print(f"See the whole queue: [bold]{env_hint}{Path(sys.executable).parent / 'lurewatch'} "
               f"queue --date {date}[/]")
+    return totals["found"]
 
 
 # ---------------------------------------------------------------- parser
@@ -251,6 +265,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="JSON-lines input, or - for stdin")
     p.add_argument("-o", "--output", type=Path, required=True, help="JSON-lines output")
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("prune", help="delete raw captures past each source's retention_days",
+                       description="Delete raw partitions and WARC evidence of days older than each "
+                       "register source's retention_days. The store is not touched.")
+    p.add_argument("--dry-run", action="store_true", help="only list what would be deleted")
+    p.add_argument("--today", type=_date, help="reference day (default: today, UTC)")
+    p.set_defaults(func=cmd_prune)
 
     p = sub.add_parser("demo", help="run the daily DAG on the bundled demo sources",
                        description="Serve the bundled demo sources on 127.0.0.1, run the "

@@ -27,6 +27,8 @@ class CrawlResult:
     partition: str
     out: Path
     items: int = 0
+    written: int = 0
+    removed: int = 0
     pages: int = 0
     errors: int = 0
     dropped: int = 0
@@ -55,7 +57,6 @@ def spider_env(settings: Settings) -> dict[str, str]:
     """The spider's environment: private addresses are allowed only by the source's own
     ``local: true`` / ``--allow-private``, never inherited from the caller's environment."""
     env = {k: v for k, v in os.environ.items() if k != "LUREWATCH_ALLOW_PRIVATE"}
-    env.setdefault("XDG_STATE_HOME", str(settings.data_dir / "state"))
     env["LUREWATCH_USER_AGENT"] = settings.user_agent
     return env
 
@@ -66,7 +67,10 @@ def run_spider(args: list[str], out: Path, partition: str, settings: Settings,
     out.parent.mkdir(parents=True, exist_ok=True)
     stats_path = out.with_name(f".{out.stem}.stats.json")
     cmd = [sys.executable, "-m", "spiders.run", *args, "--partition", partition, "--out", str(out),
-           "--stats-out", str(stats_path), *extra]
+           "--stats-out", str(stats_path),
+           # evidence (WARC, never modified once written) and incremental state per source
+           "--set", f"LUREWATCH_WARC_DIR={settings.data_dir / 'warc'}",
+           "--set", f"LUREWATCH_STATE_DIR={settings.data_dir / 'state'}", *extra]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, env=spider_env(settings),
                               timeout=settings.crawl_timeout, check=False)
@@ -80,6 +84,9 @@ def run_spider(args: list[str], out: Path, partition: str, settings: Settings,
         for key in ("items", "pages", "errors", "dropped", "elapsed", "ok", "problems"):
             if key in summary:
                 setattr(result, key, summary[key])
+        counters = summary.get("counters", {})
+        result.written = result.items - int(counters.get("lurewatch/unchanged", 0))
+        result.removed = int(counters.get("lurewatch/removed", 0))
     if proc.returncode != 0:
         tail = "\n".join(proc.stderr.strip().splitlines()[-8:])
         raise CrawlError(f"{source_id}: spider exited {proc.returncode}: {tail}")
@@ -129,3 +136,17 @@ def crawl_adhoc(source: Source, out: Path, partition: str, settings: Settings) -
         row["sha256"] = row["body_sha256"]
     write_jsonl(out, rows)
     return result
+
+
+def crawl_totals(settings: Settings, partition: str) -> dict[str, int]:
+    """What the spiders reported for ``partition`` across sources: ``found`` (posts seen),
+    ``written`` (new or changed, in the raw partitions) and ``removed`` (takedown evidence)."""
+    totals = {"found": 0, "written": 0, "removed": 0, "sources": 0}
+    for path in sorted(settings.raw_dir.glob(f"*/.{partition}.stats.json")):
+        summary = json.loads(path.read_text("utf-8"))
+        counters = summary.get("counters", {})
+        totals["sources"] += 1
+        totals["found"] += int(summary.get("items", 0))
+        totals["written"] += int(summary.get("items", 0)) - int(counters.get("lurewatch/unchanged", 0))
+        totals["removed"] += int(counters.get("lurewatch/removed", 0))
+    return totals

@@ -25,7 +25,7 @@ from spiders.kinds import KINDS
 from spiders.monitors import Thresholds, evaluate, health
 
 _COUNTER_PREFIXES = (
-    "lurewatch/", "jobposting/", "telegram/", "robotstxt/", "item_dropped", "offsite/", "retry/"
+    "lurewatch/", "robotstxt/", "item_dropped", "offsite/", "retry/", *(f"{kind}/" for kind in KINDS)
 )
 
 
@@ -170,6 +170,15 @@ def main(argv: list[str] | None = None) -> int:
             partition=args.partition,
             lang=args.lang,
             max_pages=args.max_pages,
+        )
+        # Kind-specific arguments (e.g. listing selectors) are validated by the spider's
+        # constructor, which does no I/O: build it once here so a bad one exits 2.
+        from scrapy.utils.misc import load_object
+
+        load_object(KINDS[args.kind])(
+            source_id=spider_args.source_id, start_urls=list(spider_args.start_urls),
+            partition=spider_args.partition, lang=spider_args.lang, max_pages=spider_args.max_pages,
+            **dict(item.split("=", 1) for item in args.spider_arg),
         )
     except SpiderArgError as exc:
         print(f"spiders.run: {exc}", file=sys.stderr)

@@ -60,14 +60,15 @@ def test_run_a_day_twice_on_each_store(backend: str, tmp_path: Path, request: py
         second = run_day(env)
         assert second.returncode == 0, second.stderr + second.stdout
         dump2 = store_dump(env)
-    assert "items crawled 26" in first.stdout
+    assert "items crawled 26 (26 new or changed, 0 removed)" in " ".join(first.stdout.split())
     assert len(dump1) == 26
     assert dump1 == dump2  # same ids, same capture, same scores: nothing duplicated
     flagged = [r for r in dump1 if r["flagged"]]
     assert 5 <= len(flagged) <= 15
     assert "Top flagged items" in first.stdout
     top = flagged[0]
-    assert top["indicators"] and top["entities"]
+    assert top["indicators"]
+    assert top["entities"]
     for hit in top["indicators"]:
         assert (top[hit["field"]] or "")[hit["start"]:hit["end"]] == hit["evidence"]
     raw = tmp_path / "data" / "raw"
@@ -88,8 +89,10 @@ def test_demo_runs_the_dag_and_reruns_change_nothing(tmp_path: Path) -> None:
     first = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900, check=False)
     assert first.returncode == 0, first.stderr[-3000:] + first.stdout[-3000:]
     out = " ".join(first.stdout.split())
-    assert f"{DATE}: items crawled 26, items flagged" in out
-    assert "Top flagged items" in out and "indicators:" in out and "lurewatch queue --date" in out
+    assert f"{DATE}: items crawled 26 (26 new or changed, 0 removed), items flagged" in out
+    assert "Top flagged items" in out
+    assert "indicators:" in out
+    assert "lurewatch queue --date" in out
     dump1 = store_dump(env)
     second = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900, check=False)
     assert second.returncode == 0, second.stderr[-3000:]
@@ -97,4 +100,5 @@ def test_demo_runs_the_dag_and_reruns_change_nothing(tmp_path: Path) -> None:
     queue = subprocess.run([LUREWATCH, "queue", "--date", DATE, "--json"], env=env,
                            capture_output=True, text=True, timeout=120, check=True)
     scores = [json.loads(line)["score"] for line in queue.stdout.splitlines()]
-    assert scores and scores == sorted(scores, reverse=True)
+    assert scores
+    assert scores == sorted(scores, reverse=True)

@@ -76,8 +76,11 @@ def test_dag_test_run_over_fixture_sites(dagbag: Any, tmp_path: Path,
         run = dag.test(logical_date=pendulum.datetime(2026, 11, 28, tz="UTC"))
     assert run.state == "success"
     settings = Settings.from_env()
-    raw = sorted(p.relative_to(settings.raw_dir).as_posix() for p in settings.raw_dir.glob("*/*.jsonl"))
+    raw = sorted(p.relative_to(settings.raw_dir).as_posix() for p in settings.raw_dir.glob("*/2026-11-28.jsonl"))
     assert raw == ["demo-jobboard/2026-11-28.jsonl", "demo-telegram-vieclam/2026-11-28.jsonl"]
+    warcs = sorted(settings.data_dir.glob("warc/*/2026-11-28/*.warc.gz"))
+    assert len(warcs) == 2  # one evidence file per source crawl
+    assert all(not w.stat().st_mode & 0o222 for w in warcs)  # read-only once written
     store = open_store(settings)
     try:
         total = store.count({"partition": "2026-11-28"})

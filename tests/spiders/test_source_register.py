@@ -141,7 +141,8 @@ def test_full_entry_reaches_the_spider() -> None:
              "selectors": {"item_links": "a.ad::attr(href)", "next_page": "a.next::attr(href)",
                            "title": "h1::text", "text": "xpath://div[@id='desc']//text()"}}
     (src,) = parse_register({"sources": [entry]})
-    assert src.region == ("KH", "TH") and src.retention_days == 90
+    assert src.region == ("KH", "TH")
+    assert src.retention_days == 90
     args = src.run_args()
     assert "CONCURRENT_REQUESTS_PER_DOMAIN=2" in args
     (sel,) = [a for a in args if a.startswith("selectors=")]
