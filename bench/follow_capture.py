@@ -7,6 +7,7 @@ N seconds with the project's Scrapy settings, one record per page. Prints final 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,10 +50,15 @@ def main(seconds: int, workdir: Path) -> dict[str, Any]:
         "AUTOTHROTTLE_ENABLED": False,
         "CONCURRENT_REQUESTS": 16,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "ERROR",
+        "LUREWATCH_PAGE_CAP": 0,  # the bench follows links without end on purpose
     }
     for key, value in overrides.items():
         settings.set(key, value, priority="cmdline")
+    for item in os.environ.get("LUREWATCH_BENCH_DISABLE", "").split(","):  # ablation: component=None
+        if item:
+            kind, _, path = item.partition(":")
+            settings.set(kind, {**settings.getdict(kind), path: None}, priority="cmdline")
     process = AsyncCrawlerProcess(settings)
     crawler = process.create_crawler(FollowAllCapture)
     process.crawl(crawler, source_id="bench", start_urls=["http://localhost:8998/?total=100000&show=20"],
