@@ -146,7 +146,7 @@ def crawl(args: argparse.Namespace, spider_args: SpiderArgs) -> tuple[dict[str, 
     )
     process.start()
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
-    from spiders.middlewares import GuardedResolver  # the resolver has no stats of its own
+    from spiders.ssrf import GuardedResolver  # the resolver has no stats of its own
 
     if GuardedResolver.refused:
         stats["lurewatch/ssrf_blocked_at_connect"] = GuardedResolver.refused

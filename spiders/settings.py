@@ -46,8 +46,8 @@ FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
-    # crawl safety (spiders/middlewares.py): see the "Crawl safety and health" section below
-    "spiders.middlewares.SsrfGuardMiddleware": 10,  # before OffsiteMiddleware (50): sees every redirect
+    # crawl safety (spiders/ssrf.py, spiders/middlewares.py): see the "Crawl safety and health" section below
+    "spiders.ssrf.SsrfGuardMiddleware": 10,  # before OffsiteMiddleware (50): sees every redirect
     "spiders.middlewares.PageCapMiddleware": 20,
     "spiders.middlewares.RetryBackoffMiddleware": 30,
     "spiders.middlewares.HostileInputMiddleware": 585,  # after decompression (590)
@@ -67,7 +67,7 @@ LUREWATCH_ALLOW_PRIVATE = False
 
 # --- Crawl safety and health (spiders/middlewares.py, spiders/monitors.py; docs/settings.md) ---
 #: Resolve names through a resolver that refuses private/metadata addresses at connect time.
-TWISTED_DNS_RESOLVER = "spiders.middlewares.GuardedResolver"
+TWISTED_DNS_RESOLVER = "spiders.ssrf.GuardedResolver"
 #: Cloud metadata addresses are refused even when LUREWATCH_ALLOW_PRIVATE is true.
 LUREWATCH_BLOCK_METADATA = True
 #: Exponential wait before retries: base × 2^(n-1) seconds, at most max.

@@ -15,7 +15,7 @@ from twisted.internet.error import DNSLookupError
 from pipeline.demo.crawl import run_crawl
 from pipeline.demo.hostile import HostileServer
 from spiders.capture import is_private_host
-from spiders.middlewares import (
+from spiders.ssrf import (
     GuardedResolver,
     SsrfBlocked,
     SsrfGuardMiddleware,
@@ -161,7 +161,7 @@ def test_localhost_start_url_is_refused_without_allow_private(hostile: HostileSe
 def test_resolver_refuses_at_connect_time_when_the_guard_is_bypassed(hostile: HostileServer, tmp_path: Path) -> None:
     before = len(hostile.requests)
     res = run_crawl("jobposting", [hostile.url("/ok/1", host="localhost")], tmp_path / "out.jsonl",
-                    "--set", 'DOWNLOADER_MIDDLEWARES={"spiders.middlewares.SsrfGuardMiddleware": null}',
+                    "--set", 'DOWNLOADER_MIDDLEWARES={"spiders.ssrf.SsrfGuardMiddleware": null}',
                     "--set", "LUREWATCH_RETRY_BACKOFF_BASE=0", partition=PARTITION, allow_private=False)
     assert res.returncode == 1
     assert "refusing to connect to localhost: resolves to 127.0.0.1 (loopback)" in res.stderr
