@@ -110,6 +110,14 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.stages.extract import extract_file
+
+    n = extract_file(args.input, args.output)
+    console.print(f"extracted identifiers from {n} posts → {args.output}")
+    return 0
+
+
 def cmd_queue(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.store import open_store
 
@@ -265,6 +273,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="JSON-lines input, or - for stdin")
     p.add_argument("-o", "--output", type=Path, required=True, help="JSON-lines output")
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("extract", help="extract identifiers from a JSON-lines file, offline",
+                       description="Extract identifiers investigators pivot on: input lines with id "
+                       "and text (optional lang, region); output one line per input in the same order "
+                       "with id, lang, entities [{type, value, start, end, …}] (phone, whatsapp, telegram, "
+                       "line, wechat, zalo, messenger, email, url, crypto_wallet, money, age, location) and "
+                       "indicators [{id, start, end, weight}]; offsets into text as given.")
+    p.add_argument("input", help="JSON-lines input, or - for stdin")
+    p.add_argument("-o", "--output", type=Path, required=True, help="JSON-lines output")
+    p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("prune", help="delete raw captures past each source's retention_days",
                        description="Delete raw partitions and WARC evidence of days older than each "

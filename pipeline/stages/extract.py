@@ -1,141 +1,155 @@
 """Stage 2: extract identifiers investigators pivot on.
 
-A registered spaCy component, ``lurewatch_identifiers_v1`` (spaCy forbids dots in factory
-names, so the version is a ``_vN`` suffix), finds phone numbers
-(phonenumbers, E.164), Telegram handles and t.me links, WhatsApp links, e-mails and URLs in
-the *normalized* text and stores them as ``doc.spans["identifiers"]``; the stage maps each span
-back to the text as captured and writes ``record.entities``.
+One blank ``xx`` spaCy pipeline (built once) runs the registered components of
+:mod:`pipeline.extractors` in :data:`~pipeline.extractors.COMPONENTS` order — phones
+(E.164), messaging handles (Telegram, WhatsApp, LINE, WeChat, Zalo, Messenger), e-mails
+(also obfuscated), URLs (shorteners flagged), checksum-valid crypto wallets, money (USD per
+month), ages and gazetteer places — over the *normalized* text; each item is mapped back to
+the text as captured. ``lurewatch_identifiers_v1`` is kept as the name of the whole set (it
+adds every component to the pipeline it is added to).
+
+:func:`extract_file` is ``lurewatch extract``.
 """
 
 from __future__ import annotations
 
-import re
+import dataclasses
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-import phonenumbers
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.extractors import COMPONENTS, FOUND_KEY, Found
+from pipeline.jsonl import write_jsonl
 from pipeline.records import Entity, Record
 from pipeline.settings import Settings
 from pipeline.textnorm import normalize_text
 
-VERSION = "extract.v1"
-
-#: Region used to read numbers written without a country code, from the post's language.
-LANG_REGION = {"vi": "VN", "th": "TH", "km": "KH", "id": "ID", "ms": "MY", "tl": "PH",
-               "my": "MM", "lo": "LA", "zh": "CN", "si": "LK", "en": "PH"}
-
-_HANDLE = r"[A-Za-z][A-Za-z0-9_]{3,31}"
-_TG_LINK = re.compile(rf"(?:https?://)?(?:www\.)?(?:t|telegram)\.me/(?:s/)?(?:joinchat/)?({_HANDLE})\b", re.I)
-_TG_HANDLE = re.compile(rf"(?<![\w@./])@({_HANDLE})\b")
-_WA_LINK = re.compile(r"(?:https?://)?(?:wa\.me/|api\.whatsapp\.com/send/?\?phone=)\+?(\d{7,15})", re.I)
-_EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]{}]+[^\s<>\"'()\[\]{}.,;:!?。，！？]", re.I)
-_BARE_TG = re.compile(r"(?<![\w/.])(?:t|telegram)\.me/[^\s<>\"'()]*[^\s<>\"'().,;:!?。，！？]", re.I)
-
-
-def _phones(text: str, region: str | None) -> Iterator[tuple[int, int, str]]:
-    for m in phonenumbers.PhoneNumberMatcher(text, region or "ZZ", leniency=phonenumbers.Leniency.VALID):
-        yield m.start, m.end, phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def find_identifiers(text: str, lang: str | None = None) -> list[tuple[str, str, int, int]]:
-    """All identifiers in ``text`` as ``(type, value, start, end)``, ordered by position.
-
-    Values are normalized: E.164 for phone and WhatsApp numbers, lower case without "@" for
-    Telegram handles, lower-case e-mails, URLs as written.
-    """
-    found: list[tuple[str, str, int, int]] = []
-    email_spans: list[tuple[int, int]] = []
-    for m in _EMAIL.finditer(text):
-        found.append(("email", m.group(1).lower(), m.start(1), m.end(1)))
-        email_spans.append((m.start(1), m.end(1)))
-    for m in _TG_LINK.finditer(text):
-        found.append(("telegram", m.group(1).lower(), m.start(), m.end()))
-    for m in _TG_HANDLE.finditer(text):
-        if not any(s <= m.start() < e for s, e in email_spans):
-            found.append(("telegram", m.group(1).lower(), m.start(), m.end()))
-    for m in _WA_LINK.finditer(text):
-        try:
-            num = phonenumbers.parse("+" + m.group(1), None)
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_possible_number(num):
-            found.append(("whatsapp", phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164),
-                          m.start(), m.end()))
-    url_spans = []
-    for rx in (_URL, _BARE_TG):
-        for m in rx.finditer(text):
-            if any(s <= m.start() < e for s, e in url_spans):
-                continue
-            url_spans.append((m.start(), m.end()))
-            found.append(("url", m.group(0), m.start(), m.end()))
-    for start, end, e164 in _phones(text, LANG_REGION.get(lang or "")):
-        if any(s <= start < e for s, e in url_spans):  # digits inside a wa.me link or URL
-            continue
-        found.append(("phone", e164, start, end))
-    found.sort(key=lambda f: (f[2], f[3], f[0]))
-    return found
+VERSION = "extract.v2"
 
 
 @Language.factory("lurewatch_identifiers_v1")
 def make_identifier_finder(nlp: Language, name: str) -> IdentifierFinder:
-    return IdentifierFinder()
+    return IdentifierFinder([nlp.create_pipe(c) for c in COMPONENTS])
 
 
 class IdentifierFinder:
-    """spaCy component: ``doc.spans["identifiers"]`` (token-aligned, label = entity type,
-    ``kb_id_`` = normalized value) and the exact character offsets in
-    ``doc.user_data["identifier_chars"]``. Uses ``doc.user_data["lang"]`` (else
-    ``doc.lang_``) for the phone region."""
+    """All extractor components in order, as one component (``doc.spans["identifiers"]``,
+    ``doc.user_data["identifiers"]`` and ``["identifier_chars"]``)."""
+
+    def __init__(self, components: list[Any]) -> None:
+        self.components = components
 
     def __call__(self, doc: Doc) -> Doc:
-        lang = doc.user_data.get("lang") or doc.lang_
-        found = find_identifiers(doc.text, lang)
-        spans = []
-        for etype, value, start, end in found:
-            span = doc.char_span(start, end, label=etype, kb_id=value, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.spans["identifiers"] = spans
-        doc.user_data["identifier_chars"] = found
+        for component in self.components:
+            doc = component(doc)
         return doc
 
 
 @lru_cache(maxsize=1)
 def identifier_pipeline() -> Language:
-    """A blank multilingual pipeline with the identifier component (loaded once)."""
+    """A blank multilingual pipeline with every extractor component (built once)."""
     import spacy
 
     nlp = spacy.blank("xx")
-    nlp.add_pipe("lurewatch_identifiers_v1")
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
     return nlp
 
 
-def entities_for(text: str, lang: str | None, field: str = "text") -> list[Entity]:
-    """Identifiers of ``text`` with offsets into ``text`` exactly as given."""
-    norm = normalize_text(text)
+def _run(text: str, lang: str | None, region: str | None) -> list[Found]:
     nlp = identifier_pipeline()
-    doc = nlp.make_doc(norm.text)
+    doc = nlp.make_doc(text)
     doc.user_data["lang"] = lang
+    doc.user_data["region"] = region
     doc = nlp(doc)
-    out = []
-    seen = set()
-    for etype, value, s, e in doc.user_data["identifier_chars"]:
-        start, end = norm.to_original(s, e)
-        key = (etype, value, start, end)
-        if key not in seen:
-            seen.add(key)
-            out.append(Entity(type=etype, value=value, start=start, end=end, field=field))
+    found: list[Found] = doc.user_data.get(FOUND_KEY, [])
+    return sorted(found, key=lambda f: (f.start, f.end, f.type))
+
+
+def find_identifiers(text: str, lang: str | None = None, region: str | None = None) -> list[tuple[str, str, int, int]]:
+    """All identifiers in ``text`` as ``(type, value, start, end)``, offsets into ``text`` as
+    given, ordered by position. See :mod:`pipeline.extractors` for types and values."""
+    return [f.as_tuple() for f in _run(text, lang, region)]
+
+
+def find_entities(text: str, lang: str | None = None, region: str | None = None) -> list[Found]:
+    """Identifiers of ``text`` found on its normalized form, with offsets into ``text``
+    exactly as given and their extra details; duplicates dropped."""
+    norm = normalize_text(text)
+    out: list[Found] = []
+    seen: set[tuple[str, str, int, int]] = set()
+    for f in _run(norm.text, lang, region):
+        start, end = norm.to_original(f.start, f.end)
+        item = dataclasses.replace(f, start=start, end=end)
+        if f.type == "email":  # the normalizer may have undone "[at]"/"[dot]" already
+            item.extra["obfuscated"] = text[start:end].lower() != f.value
+        if item.as_tuple() not in seen:
+            seen.add(item.as_tuple())
+            out.append(item)
     return out
+
+
+def entities_for(text: str, lang: str | None, field: str = "text", region: str | None = None) -> list[Entity]:
+    """Identifiers of ``text`` with offsets into ``text`` exactly as given."""
+    return [Entity(type=f.type, value=f.value, start=f.start, end=f.end, field=field)
+            for f in find_entities(text, lang, region)]
 
 
 def extract(records: Iterable[Record], *, settings: Settings | None = None) -> Iterator[Record]:
     for record in records:
-        ents = entities_for(record.title, record.lang, "title") if record.title else []
-        ents += entities_for(record.text, record.lang, "text")
+        region = record.extra.get("region") if isinstance(record.extra.get("region"), str) else None
+        ents = entities_for(record.title, record.lang, "title", region) if record.title else []
+        ents += entities_for(record.text, record.lang, "text", region)
         record.entities = ents
         record.stages["extract"] = VERSION
         yield record
+
+
+# ---------------------------------------------------------------- lurewatch extract
+
+
+def detect_lang(text: str) -> str:
+    """Language of ``text`` from ``pipeline.langid.detect`` when that module exists, else "und"."""
+    try:
+        from pipeline.langid import detect  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return "und"
+    return str(detect(text) or "und")
+
+
+def extract_row(post: dict[str, Any]) -> dict[str, Any]:
+    """One output line of ``lurewatch extract`` for one input post."""
+    from pipeline.stages.indicators import indicator_hits
+
+    text: str = post["text"]
+    lang = post.get("lang") if isinstance(post.get("lang"), str) and post.get("lang") else detect_lang(text)
+    hint = None if lang == "und" else lang
+    region = post.get("region") if isinstance(post.get("region"), str) else None
+    entities = [{"type": f.type, "value": f.value, "start": f.start, "end": f.end, **f.extra}
+                for f in find_entities(text, hint, region)]
+    indicators = [{"id": h.id, "start": h.start, "end": h.end, "weight": h.weight} for h in indicator_hits(text)]
+    return {"id": post["id"], "lang": lang, "entities": entities, "indicators": indicators}
+
+
+def extract_file(src: Path | str, out: Path) -> int:
+    """``lurewatch extract``: read posts (``id``, ``text``, optional ``lang``, ``region``)
+    from ``src`` (a path or ``-``), write one line per post, same order, atomically to
+    ``out``; returns the count. Raises :class:`pipeline.scoring.InputError` naming the first
+    bad line (nothing is written)."""
+    import sys
+
+    from pipeline.scoring import InputError, read_posts
+
+    if str(src) == "-":
+        posts = read_posts(sys.stdin, "<stdin>")
+    else:
+        path = Path(src)
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+        with path.open(encoding="utf-8") as fh:
+            posts = read_posts(fh, str(path))
+    return write_jsonl(out, (extract_row(p) for p in posts))

@@ -1,14 +1,31 @@
 """Stage 3: indicators. Runs the sourced patterns of ``pipeline/indicators.yaml`` over the
 normalized title and text and records every hit with its evidence span in the text as
-captured (``IndicatorHit.start``/``end`` index ``field`` exactly as given)."""
+captured (``IndicatorHit.start``/``end`` index ``field`` exactly as given).
+
+Three kinds of catalogue entries, evaluated in this order:
+
+1. **Single indicators** (``patterns``): one hit per indicator and evidence span; a pattern
+   listed under ``unverified`` weighs ``unverified_weight`` instead of ``weight``.
+2. **Combination rules** (``all_of``: a list of parts, each a list of indicator ids or group
+   prefixes such as ``LOC``): fire when every part is met by a single hit with its own evidence span. A rule
+   is reported as one hit per part, each with that part's evidence span and field, and the
+   rule's weight split evenly over them (so the rule adds exactly ``weight`` in total).
+3. **Context rule** (``context: true``, CTX-WARN): marks warning, news and awareness posts.
+   Its hits weigh 0; when it fires, every other hit of the post (singles and combinations)
+   weighs ``context_factor`` (0.3) times its weight. A post quoting an ad inside a warning
+   therefore keeps all its evidence but scores 0.3 of the ad. The stage applies the context
+   across title and text: a warning title down-weights the text's hits.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import yaml
 
@@ -16,7 +33,7 @@ from pipeline.records import IndicatorHit, Record
 from pipeline.settings import Settings
 from pipeline.textnorm import normalize_text
 
-VERSION = "indicators.v1"
+VERSION = "indicators.v2"
 
 
 @dataclass(frozen=True)
@@ -26,36 +43,51 @@ class Indicator:
     weight: float
     context: bool
     patterns: tuple[tuple[re.Pattern[str], float], ...]  # (compiled, weight of a hit)
+    all_of: tuple[tuple[str, ...], ...] = ()  # combination parts (ids or group prefixes)
+    context_factor: float = 1.0
+
+    @property
+    def group(self) -> str:
+        return self.id.split("-", 1)[0]
+
+
+def _compile(item: dict[str, Any]) -> tuple[tuple[re.Pattern[str], float], ...]:
+    unverified = set(item.get("unverified") or [])
+    by_weight: dict[float, list[str]] = {}
+    for lang, pats in (item.get("patterns") or {}).items():
+        for pat in pats:
+            try:
+                re.compile(pat)
+            except re.error as exc:
+                raise ValueError(f"indicator {item['id']} ({lang}): bad pattern {pat!r}: {exc}") from exc
+            weight = item.get("unverified_weight", 0.25) if pat in unverified else item["weight"]
+            by_weight.setdefault(float(weight), []).append(pat)
+    # One alternation per (indicator, weight): one scan of the text instead of one per
+    # pattern; overlapping hits of the same indicator are reported once. Patterns get the
+    # text's NFKC folding (Thai SARA AM "ำ" becomes "ํา" in the normalized text).
+    return tuple((re.compile("|".join(f"(?:{unicodedata.normalize('NFKC', p)})" for p in pats), re.IGNORECASE), w)
+                 for w, pats in by_weight.items())
 
 
 @lru_cache(maxsize=1)
 def load_indicators() -> tuple[Indicator, ...]:
     """The indicator catalogue (loaded and compiled once). Raises ValueError naming the
-    indicator whose pattern does not compile."""
+    indicator whose pattern does not compile or whose combination names an unknown part."""
     raw = resources.files("pipeline").joinpath("indicators.yaml").read_text("utf-8")
     out = []
     for item in yaml.safe_load(raw):
-        unverified = set(item.get("unverified") or [])
-        by_weight: dict[float, list[str]] = {}
-        for lang, pats in (item.get("patterns") or {}).items():
-            for pat in pats:
-                try:
-                    re.compile(pat)
-                except re.error as exc:
-                    raise ValueError(f"indicator {item['id']} ({lang}): bad pattern {pat!r}: {exc}") from exc
-                weight = item.get("unverified_weight", 0.25) if pat in unverified else item["weight"]
-                by_weight.setdefault(float(weight), []).append(pat)
-        # One alternation per (indicator, weight): one scan of the text instead of one per
-        # pattern; overlapping hits of the same indicator are reported once.
-        compiled = [(re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE), w)
-                    for w, pats in by_weight.items()]
-        out.append(Indicator(item["id"], item["label"], float(item["weight"]),
-                             bool(item.get("context")), tuple(compiled)))
+        parts = tuple(tuple([p] if isinstance(p, str) else p) for p in item.get("all_of") or ())
+        out.append(Indicator(item["id"], item["label"], float(item["weight"]), bool(item.get("context")),
+                             _compile(item), parts, float(item.get("context_factor", 1.0))))
+    known = {i.id for i in out} | {i.group for i in out}
+    for ind in out:
+        bad = [p for part in ind.all_of for p in part if p not in known]
+        if bad:
+            raise ValueError(f"indicator {ind.id}: all_of names unknown ids/groups {bad}")
     return tuple(out)
 
 
-def indicator_hits(text: str, field: str = "text") -> list[IndicatorHit]:
-    """Every indicator hit in ``text`` (one per indicator and evidence span)."""
+def _single_hits(text: str, field: str) -> list[IndicatorHit]:
     norm = normalize_text(text)
     hits: dict[tuple[str, int, int], IndicatorHit] = {}
     for ind in load_indicators():
@@ -66,15 +98,62 @@ def indicator_hits(text: str, field: str = "text") -> list[IndicatorHit]:
                 start, end = norm.to_original(m.start(), m.end())
                 key = (ind.id, start, end)
                 if key not in hits:
-                    hits[key] = IndicatorHit(id=ind.id, start=start, end=end, weight=weight,
+                    w = 0.0 if ind.context else weight
+                    hits[key] = IndicatorHit(id=ind.id, start=start, end=end, weight=w,
                                              evidence=text[start:end], field=field)
-    return sorted(hits.values(), key=lambda h: (h.field, h.start, h.id))
+    return list(hits.values())
+
+
+def _assign(parts: Sequence[tuple[str, ...]], hits: Sequence[IndicatorHit],
+            used: tuple[int, ...] = ()) -> tuple[int, ...] | None:
+    """Indices of one hit per part, no two with the same evidence span (strongest hits tried
+    first, backtracking), or None."""
+    if not parts:
+        return used
+    taken = {(hits[j].field, hits[j].start, hits[j].end) for j in used}
+    for i, h in enumerate(hits):
+        if (h.field, h.start, h.end) not in taken and (h.id in parts[0] or h.id.split("-", 1)[0] in parts[0]):
+            found = _assign(parts[1:], hits, (*used, i))
+            if found is not None:
+                return found
+    return None
+
+
+def _combination_hits(singles: Sequence[IndicatorHit]) -> list[IndicatorHit]:
+    ordered = sorted((h for h in singles if h.weight > 0), key=lambda h: (-h.weight, h.field, h.start))
+    out = []
+    for ind in load_indicators():
+        if not ind.all_of:
+            continue
+        chosen = _assign(ind.all_of, ordered)
+        if chosen is None:
+            continue
+        share = ind.weight / len(chosen)
+        out += [replace(ordered[i], id=ind.id, weight=share) for i in chosen]
+    return out
+
+
+def finalize(singles: list[IndicatorHit]) -> list[IndicatorHit]:
+    """Single hits (of one post, any fields) → plus combination hits, context applied, sorted."""
+    hits = singles + _combination_hits(singles)
+    context = [ind for ind in load_indicators() if ind.context and any(h.id == ind.id for h in singles)]
+    if context:
+        factor = min(ind.context_factor for ind in context)
+        hits = [h if h.weight <= 0 else replace(h, weight=h.weight * factor) for h in hits]
+    return sorted(hits, key=lambda h: (h.field, h.start, h.id, h.end))
+
+
+def indicator_hits(text: str, field: str = "text") -> list[IndicatorHit]:
+    """Every indicator hit in ``text``: one per single indicator and evidence span, one per
+    part of each combination rule that fires, all weights down-weighted when the text is a
+    warning or news post (see module doc)."""
+    return finalize(_single_hits(text, field))
 
 
 def indicators(records: Iterable[Record], *, settings: Settings | None = None) -> Iterator[Record]:
     for record in records:
-        hits = indicator_hits(record.title, "title") if record.title else []
-        hits += indicator_hits(record.text, "text")
-        record.indicators = hits
+        singles = _single_hits(record.title, "title") if record.title else []
+        singles += _single_hits(record.text, "text")
+        record.indicators = finalize(singles)
         record.stages["indicators"] = VERSION
         yield record

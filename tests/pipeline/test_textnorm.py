@@ -1,13 +1,50 @@
 from __future__ import annotations
 
-from hypothesis import given
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.textnorm import normalize_text
+from pipeline.confusables import loose_table, script_of, strict_table
+from pipeline.textnorm import LEET_KEYWORDS, normalize_text
 
 TRICKY = st.text(alphabet=st.sampled_from(list(
     "abcT.el gram@0123456789 \n\t\u200b\u200d\ufeff\u00ad１２３ＡＢＣ๑๒๓១២៣𝐓𝐞𝐥ﬁ①Ⅻ㎏ẹ̀ệ"
+    "аеорсТМкЯжΑΟοα菠菜-_*|/[]()$wh4tsp5l1Oไลน์ก.【】"
 )), max_size=60)
+
+_LEET_FOR = {"o": "0", "l": "1", "i": "1", "e": "3", "a": "4", "s": "5", "t": "7", "b": "8", "g": "9"}
+_CYR_FOR = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і"}
+
+
+@st.composite
+def obfuscated_keyword(draw: st.DrawFn) -> tuple[str, str]:
+    """A keyword disguised by one evasion class, and the keyword."""
+    kw = draw(st.sampled_from(sorted(LEET_KEYWORDS)))
+    how = draw(st.sampled_from(["leet", "spaced", "cyrillic", "zero_width", "fullwidth", "bold"]))
+    if how == "leet":
+        pos = [i for i, ch in enumerate(kw) if ch in _LEET_FOR]
+        if not pos:
+            return kw, kw
+        i = draw(st.sampled_from(pos))
+        word = kw[:i] + _LEET_FOR[kw[i]] + kw[i + 1:]
+        if sum(ch.isalpha() for ch in word) < 2:
+            return kw, kw
+    elif how == "spaced":
+        word = draw(st.sampled_from([" ", ".", " . ", "-", "*"])).join(kw)
+    elif how == "cyrillic":
+        word = "".join(_CYR_FOR.get(ch, ch) for ch in kw)
+        if not any(ch.isascii() for ch in word):  # all look-alikes: Latin neighbour makes it fold
+            word = word + "x"
+            kw = kw + "x"
+    elif how == "zero_width":
+        word = "\u200b".join(kw)
+    elif how == "fullwidth":
+        word = "".join(chr(ord(ch) - 0x61 + 0xFF41) for ch in kw)
+    else:
+        word = "".join(chr(ord(ch) - 0x61 + 0x1D41A) for ch in kw)
+    return word, kw
 
 
 @given(st.text(max_size=80) | TRICKY)
@@ -30,6 +67,77 @@ def test_offsets_are_valid_and_monotonic(text: str) -> None:
             assert 0 <= s <= e <= len(text)
 
 
+@settings(max_examples=300)
+@given(obfuscated_keyword(), st.sampled_from(["", "liên hệ ", "ติดต่อ ", "contact: "]),
+       st.sampled_from(["", " now", " 0912345678", "！"]))
+def test_keyword_span_recovers_obfuscated_original(case: tuple[str, str], before: str, after: str) -> None:
+    word, kw = case
+    text = before + word + after
+    n = normalize_text(text)
+    i = n.text.lower().find(kw)
+    assert i >= 0, (text, n.text)
+    s, e = n.to_original(i, i + len(kw))
+    assert text[s:e] == word
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # EVA-01 spaced / dotted letters
+    ("T.e.l.e.g.r.a.m: @job88", "Telegram: @job88"),
+    ("W h a t s A p p 0912 345 678", "WhatsApp 0912 345 678"),
+    ("liên hệ t e l e", "liên hệ tele"),
+    ("Z - a - l - o 0901", "Zalo 0901"),
+    ("T e 1 e g r a m", "Telegram"),
+    ("菠 菜 项目 日 薪 ５００", "菠菜 项目 日薪 500"),
+    # ordinary words and lists stay
+    ("I am a good man", "I am a good man"),
+    ("e.g. a list", "e.g. a list"),
+    ("A B C", "A B C"),
+    ("0 9 1 2 3 4 5 6", "0 9 1 2 3 4 5 6"),
+    ("U.S. visa", "U.S. visa"),
+    # EVA-01 bracketed at / dot
+    ("job[at]gmail(dot)com", "job@gmail.com"),
+    ("hr (at) corp [.] vn", "hr@corp.vn"),
+    ("meet at 5 pm", "meet at 5 pm"),
+    ("tuyendung.cpc [a] gmail [chấm] com", "tuyendung.cpc@gmail.com"),
+    ("kh.hr【at】qq【dot】com", "kh.hr@qq.com"),
+    ("options (a) and (b)", "options (a) and (b)"),
+    # digit groups written with the letter O
+    ("₱6O,OOO 1.OOO–1.5OO USD, O912 345 678", "₱60,000 1.000–1.500 USD, 0912 345 678"),
+    ("CO2 SOS Oo", "CO2 SOS Oo"),
+    # spaced Thai letters with their marks
+    ("ไ ล น์ : jobinter99", "ไลน์ : jobinter99"),
+    ("ติดต่อ ไ.ล.น์ ได้", "ติดต่อ ไลน์ ได้"),
+    ("ณ วันที่ 5 ก.ย. 2567", "ณ วันที่ 5 ก.ย. 2567"),
+    # EVA-02 confusables
+    ("Теlеgrаm", "Telegram"),
+    ("Cаmbоdia", "Cambodia"),
+    ("Теlеgrам", "Telegram"),
+    ("WhatsΑpp", "WhatsApp"),
+    ("Привет, пишите в Теlеgram", "Привет, пишите в Telegram"),
+    ("Это сор", "Это сор"),
+    ("Αθήνα ΑΒΓ", "Αθήνα ΑΒΓ"),
+    # NFKC: fullwidth and mathematical letters
+    ("Ｔｅｌｅｇｒａｍ ＋８４", "Telegram +84"),
+    ("𝐓𝐞𝐥𝐞𝐠𝐫𝐚𝐦 𝕃𝕀ℕ𝔼", "Telegram LINE"),
+    # EVA-03 zero-width, bidi, keycaps
+    ("Tele\u200bgr\u200dam\u202e", "Telegram"),
+    ("1\ufe0f\u20e32\ufe0f\u20e3", "12"),
+    # local digits
+    ("๐๘๑ ၀၉ ០១២ ໑໒ ෧෨ १२ ０", "081 09 012 12 12 12 0"),
+    # leetspeak in keywords only
+    ("te1egram wh4tsapp c4mbodia 5alary", "telegram whatsapp cambodia salary"),
+    ("WH4TSAPP / L1NE / u5dt / $alary", "WHATSAPP / LINE / usdt / salary"),
+    ("5000 USD, +855 12 345 678, 4 ngày", "5000 USD, +855 12 345 678, 4 ngày"),
+    ("@te1egram t.me/wh4tsapp c4mbodia@mail.com", "@te1egram t.me/wh4tsapp c4mbodia@mail.com"),
+    ("b4by 1ove", "b4by 1ove"),
+    ("L0KER K4MB0J4", "LOKER KAMBOJA"),
+    # Vietnamese diacritics composed
+    ("Lu\u031bo\u031bng cao", "Lương cao"),
+])
+def test_evasion_classes(text: str, expected: str) -> None:
+    assert normalize_text(text).text == expected
+
+
 def test_folds_evasions_and_maps_back() -> None:
     text = "Lương  cao\u200b ＋８４ ๑๒๓ 𝐓𝐞𝐥𝐞𝐠𝐫𝐚𝐦 "
     n = normalize_text(text)
@@ -39,3 +147,28 @@ def test_folds_evasions_and_maps_back() -> None:
     assert text[s:e] == "𝐓𝐞𝐥𝐞𝐠𝐫𝐚𝐦"
     j = n.text.index("123")
     assert text[slice(*n.to_original(j, j + 3))] == "๑๒๓"
+
+
+def test_records_which_evasions_were_folded() -> None:
+    assert normalize_text("T.e.l.e.g.r.a.m").evasions == {"spaced"}
+    assert normalize_text("Tele\u200bgram").evasions == {"invisible"}
+    assert normalize_text("Теlеgrаm te1egram").evasions == {"confusable", "leet"}
+    assert normalize_text("plain text").evasions == frozenset()
+    assert normalize_text("emoji \u2764\ufe0f 1\ufe0f\u20e3").evasions == frozenset()
+
+
+def test_confusable_table_maps_other_scripts_to_one_latin_letter() -> None:
+    for table in (strict_table(), loose_table()):
+        for src, dst in table.items():
+            assert script_of(src) in {"CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "LATIN"}, src
+            assert len(dst) == 1, (src, dst)
+            assert unicodedata.normalize("NFD", dst)[0].isascii(), (src, dst)
+            assert src != dst
+    assert strict_table()["ё"] == "ë"  # generated from the decomposition of ё
+
+
+@pytest.mark.parametrize("text", [
+    "https://t.me/a-b-c-d", "a.b.c.d@mail.com", "example.com/x?q=a.b.c.d", "@a_b_c_d", "1/2/3/4 a/b/c/d",
+])
+def test_addresses_are_not_joined(text: str) -> None:
+    assert normalize_text(text).text == text

@@ -1,0 +1,22 @@
+"""Identifier extractors: one module per family, each a registered spaCy component.
+
+:data:`COMPONENTS` is the order they run in on one blank ``xx`` pipeline: later components
+see what earlier ones found (phones skip digits inside URLs, e-mails and wallets; money
+skips phone numbers; a bare ``@handle`` is not Telegram when it is part of an e-mail).
+Importing this package registers every factory.
+"""
+
+from __future__ import annotations
+
+from pipeline.extractors import ages, emails, locations, messaging, money, phones, urls, wallets
+from pipeline.extractors.base import CHARS_KEY, FOUND_KEY, SPANS_KEY, Found, Hints
+
+COMPONENTS = ("lurewatch_urls_v1", "lurewatch_emails_v1", "lurewatch_wallets_v1", "lurewatch_messaging_v1",
+              "lurewatch_phones_v1", "lurewatch_money_v1", "lurewatch_ages_v1", "lurewatch_locations_v1")
+
+#: Entity types, in the vocabulary of ``lurewatch extract`` and ``Record.entities``.
+ENTITY_TYPES = ("phone", "whatsapp", "telegram", "line", "wechat", "zalo", "messenger", "email", "url",
+                "crypto_wallet", "money", "age", "location")
+
+__all__ = ["CHARS_KEY", "COMPONENTS", "ENTITY_TYPES", "FOUND_KEY", "SPANS_KEY", "Found", "Hints", "ages", "emails",
+           "locations", "messaging", "money", "phones", "urls", "wallets"]

@@ -1,0 +1,59 @@
+"""E-mail addresses (taxonomy ENT-06), plain and obfuscated: ``name [at] domain [dot] com``,
+``name(at)domain.com``, ``name at gmail dot com``, ``name @ gmail . com``. Value: the address
+in lower case (``name@domain.com``); extra ``obfuscated`` and ``freemail``.
+
+Registers ``lurewatch_emails_v1``. The bare-word form (`` at `` … `` dot ``) is accepted only
+when the dot is spelled out too or the domain is a known free-mail provider, so prose like
+"meet at the office.com" is not read as an address.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from spacy.language import Language
+
+from pipeline.extractors.base import NO_HINTS, FinderComponent, Found, Hints
+
+FREEMAIL = frozenset({"gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com",
+                      "icloud.com", "proton.me", "protonmail.com", "qq.com", "163.com", "126.com", "sina.com",
+                      "foxmail.com", "aol.com", "mail.ru", "yandex.com", "gmx.com", "yahoo.co.th"})
+
+_LOCAL = r"[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_])?"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_TLD = r"[A-Za-z]{2,24}"
+_AT_BR = r"\s*[\[({<]\s*(?:at|@)\s*[\])}>]\s*"
+_DOT_BR = r"\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*"
+_AT_WORD = r"\s+(?:at|AT)\s+"
+_DOT_WORD = r"\s+(?:dot|DOT)\s+"
+
+_PLAIN = re.compile(rf"(?<![\w.+-])({_LOCAL})@({_LABEL}(?:\.{_LABEL})*\.{_TLD})(?![\w-])")
+_BRACKETED = re.compile(
+    rf"(?<![\w.+-])({_LOCAL})(?:{_AT_BR})({_LABEL}(?:(?:{_DOT_BR}|\.){_LABEL})*(?:{_DOT_BR}|\.){_TLD})(?![\w-])")
+_WORDS = re.compile(
+    rf"(?<![\w.+-])({_LOCAL}){_AT_WORD}({_LABEL}(?:(?:{_DOT_WORD}|{_DOT_BR}|\.){_LABEL})*(?:{_DOT_WORD}|{_DOT_BR}|\.){_TLD})(?![\w-])")
+_DOT_ANY = re.compile(rf"{_DOT_BR}|{_DOT_WORD}")
+
+
+def _domain(raw: str) -> str:
+    return _DOT_ANY.sub(".", raw).lower()
+
+
+def find_emails(text: str, hints: Hints = NO_HINTS, found: Sequence[Found] = ()) -> Iterator[Found]:
+    taken: list[tuple[int, int]] = []
+    for rx, obfuscated in ((_PLAIN, False), (_BRACKETED, True), (_WORDS, True)):
+        for m in rx.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            domain = _domain(m.group(2))
+            if rx is _WORDS and not (_DOT_ANY.search(m.group(2)) or domain in FREEMAIL):
+                continue
+            taken.append((m.start(), m.end()))
+            yield Found("email", f"{m.group(1).lower()}@{domain}", m.start(), m.end(),
+                        {"obfuscated": obfuscated, "freemail": domain in FREEMAIL})
+
+
+@Language.factory("lurewatch_emails_v1")
+def make_emails(nlp: Language, name: str) -> FinderComponent:
+    return FinderComponent(find_emails)

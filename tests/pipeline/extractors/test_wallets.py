@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extractors.wallets import find_wallets, keccak256
+
+VALID = [
+    ("TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "tron"),
+    ("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "evm"),
+    ("0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359", "evm"),
+    ("0xdbf03b407c01e7cd3cbea99509d93f8dddc8c6fb", "evm"),
+    ("0xDBF03B407C01E7CD3CBEA99509D93F8DDDC8C6FB", "evm"),
+    ("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "bitcoin"),
+    ("3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy", "bitcoin"),
+    ("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", "bitcoin"),
+    ("bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297", "bitcoin"),
+]
+INVALID = [
+    "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6T",  # one letter changed: Base58Check fails
+    "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD",  # mixed case, EIP-55 fails
+    "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb",
+    "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5",
+    "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4".replace("bc1q", "bc1p"),  # v1 needs bech32m
+]
+
+
+@pytest.mark.parametrize(("addr", "chain"), VALID)
+def test_valid_wallets(addr: str, chain: str) -> None:
+    text = f"Deposit USDT: {addr}."
+    (f,) = find_wallets(text)
+    assert (f.value, text[f.start:f.end], f.extra["chain"]) == (addr, addr, chain)
+
+
+@pytest.mark.parametrize("addr", INVALID)
+def test_checksum_invalid_wallets_rejected(addr: str) -> None:
+    assert list(find_wallets(f"send to {addr} now")) == []
+
+
+def test_keccak256_vector() -> None:
+    assert keccak256(b"").hex() == "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"
