@@ -41,13 +41,24 @@ REGION = {"vi": "VN", "th": "TH", "km": "KH", "id": "ID", "ms": "MY", "tl": "PH"
 Ent = tuple[str, str, int, int]  # type, value, start, end
 
 
+def money_as_written(found: object) -> str:
+    """Money compared as the gold set writes it, ``CUR amount[/period]`` in the currency as
+    written (the extractor's value is that amount in USD per month at its dated rates, which
+    the gold set cannot know). Alternatives (range ends, midpoint) are joined with ``|``."""
+    x = getattr(found, "extra", {}) or {}
+    period = "" if x.get("period_assumed", True) or not x.get("period") else f"/{x['period']}"
+    amounts = [x.get(k) for k in ("amount", "low", "high") if x.get(k) is not None]
+    return "|".join(f"{x.get('currency', '?')} {a:g}{period}" for a in amounts) or str(getattr(found, "value", ""))
+
+
 def lurewatch_extractor() -> tuple[str, Callable[[str, str | None], list[Ent]]]:
     """The in-process extraction of ``lurewatch extract`` (normalize + extract)."""
     from pipeline.stages import extract
 
     if hasattr(extract, "find_entities"):
         def run(text: str, lang: str | None) -> list[Ent]:
-            return [(f.type, f.value, f.start, f.end) for f in extract.find_entities(text, lang)]
+            return [(f.type, money_as_written(f) if f.type == "money" else f.value, f.start, f.end)
+                    for f in extract.find_entities(text, lang)]
         return "pipeline.stages.extract.find_entities", run
 
     def run_old(text: str, lang: str | None) -> list[Ent]:
@@ -86,7 +97,7 @@ def score(gold: Sequence[dict], predict: Callable[[str, str | None], list[Ent]])
             if any(t == g["type"] and s < g["end"] and g["start"] < e for t, _, s, e in pred):
                 cnt["span"] += 1
             for i, (t, v, s, e) in enumerate(pred):
-                if i not in used and t == g["type"] and v == g["value"] and s < g["end"] and g["start"] < e:
+                if i not in used and t == g["type"] and g["value"] in v.split("|") and s < g["end"] and g["start"] < e:
                     used.add(i)
                     cnt["tp"] += 1
                     break
