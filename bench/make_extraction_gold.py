@@ -54,18 +54,8 @@ def btc_p2pkh(seed: str) -> str:
     return base58.b58encode_check(b"\x00" + _h(seed)[:20]).decode()
 
 
-_B32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
-
-
-def _polymod(values: list[int]) -> int:
-    gen = [0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3]
-    chk = 1
-    for v in values:
-        top = chk >> 25
-        chk = (chk & 0x1FFFFFF) << 5 ^ v
-        for i in range(5):
-            chk ^= gen[i] if (top >> i) & 1 else 0
-    return chk
+from pipeline.extractors.wallets import _CHARSET as _B32  # noqa: E402
+from pipeline.extractors.wallets import _polymod  # noqa: E402
 
 
 def bech32_p2wpkh(seed: str) -> str:

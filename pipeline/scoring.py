@@ -62,16 +62,19 @@ def score_posts(posts: list[dict[str, Any]], settings: Settings) -> Iterator[dic
                    "model_version": model.version}
 
 
-def score_file(src: Path | str, out: Path, settings: Settings) -> int:
-    """Score ``src`` (a path or ``-`` for stdin) into ``out`` atomically; returns the count."""
+def read_posts_from(src: Path | str) -> list[dict[str, Any]]:
+    """All posts of ``src`` (a path, or ``-`` for stdin); raises InputError naming the line."""
     import sys
 
     if str(src) == "-":
-        posts = read_posts(sys.stdin, "<stdin>")
-    else:
-        path = Path(src)
-        if not path.is_file():
-            raise InputError(f"{path}: no such file")
-        with path.open(encoding="utf-8") as fh:
-            posts = read_posts(fh, str(path))
-    return write_jsonl(out, score_posts(posts, settings))
+        return read_posts(sys.stdin, "<stdin>")
+    path = Path(src)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    with path.open(encoding="utf-8") as fh:
+        return read_posts(fh, str(path))
+
+
+def score_file(src: Path | str, out: Path, settings: Settings) -> int:
+    """Score ``src`` (a path or ``-`` for stdin) into ``out`` atomically; returns the count."""
+    return write_jsonl(out, score_posts(read_posts_from(src), settings))

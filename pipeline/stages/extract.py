@@ -140,16 +140,6 @@ def extract_file(src: Path | str, out: Path) -> int:
     from ``src`` (a path or ``-``), write one line per post, same order, atomically to
     ``out``; returns the count. Raises :class:`pipeline.scoring.InputError` naming the first
     bad line (nothing is written)."""
-    import sys
+    from pipeline.scoring import read_posts_from
 
-    from pipeline.scoring import InputError, read_posts
-
-    if str(src) == "-":
-        posts = read_posts(sys.stdin, "<stdin>")
-    else:
-        path = Path(src)
-        if not path.is_file():
-            raise InputError(f"{path}: no such file")
-        with path.open(encoding="utf-8") as fh:
-            posts = read_posts(fh, str(path))
-    return write_jsonl(out, (extract_row(p) for p in posts))
+    return write_jsonl(out, (extract_row(p) for p in read_posts_from(src)))
