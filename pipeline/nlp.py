@@ -58,11 +58,18 @@ def pipeline_lang(lang: str | None) -> str:
     return code
 
 
-@lru_cache(maxsize=32)
-def _build(code: str) -> Language:
+def blank(lang: str | None) -> Language:
+    """A new blank pipeline (language tokenizer, no components) for ``lang``, for callers
+    that add their own components; :func:`get_nlp` is the shared cached one."""
+    code = pipeline_lang(lang)
     if code == "th":
         _offline_pythainlp()
     return spacy.blank(code, config=_CONFIG.get(code, {}))
+
+
+@lru_cache(maxsize=32)
+def _build(code: str) -> Language:
+    return blank(code)
 
 
 def get_nlp(lang: str | None) -> Language:

@@ -49,19 +49,26 @@ class IdentifierFinder:
         return doc
 
 
-@lru_cache(maxsize=1)
-def identifier_pipeline() -> Language:
-    """A blank multilingual pipeline with every extractor component (built once)."""
-    import spacy
+def identifier_pipeline(lang: str | None = None) -> Language:
+    """The language's blank pipeline (its tokenizer: pyvi, PyThaiNLP, jieba…; ``xx`` for
+    languages spaCy lacks) with every extractor component, built once per language."""
+    from pipeline.nlp import pipeline_lang
 
-    nlp = spacy.blank("xx")
+    return _identifier_pipeline(pipeline_lang(lang))
+
+
+@lru_cache(maxsize=16)
+def _identifier_pipeline(code: str) -> Language:
+    from pipeline.nlp import blank
+
+    nlp = blank(code)
     for name in COMPONENTS:
         nlp.add_pipe(name)
     return nlp
 
 
 def _run(text: str, lang: str | None, region: str | None) -> list[Found]:
-    nlp = identifier_pipeline()
+    nlp = identifier_pipeline(lang)
     doc = nlp.make_doc(text)
     doc.user_data["lang"] = lang
     doc.user_data["region"] = region

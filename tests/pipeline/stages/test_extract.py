@@ -95,3 +95,14 @@ def test_every_type_and_offsets_into_original_text() -> None:
 def test_find_identifiers_keeps_tuple_contract() -> None:
     got = find_identifiers("Call +855 96 765 4321 or mail a.b@example.com")
     assert got == [("phone", "+855967654321", 5, 21), ("email", "a.b@example.com", 30, 45)]
+
+
+def test_each_language_gets_its_own_tokenizer_with_the_components() -> None:
+    vi, th, km = identifier_pipeline("vi"), identifier_pipeline("th"), identifier_pipeline("km")
+    assert vi.lang == "vi" and th.lang == "th" and km.lang == "xx"  # Khmer: multilingual fallback
+    assert identifier_pipeline("vi") is vi
+    doc = vi.make_doc("Liên hệ Zalo 0912 345 678 nhân viên chăm sóc khách hàng")
+    doc.user_data["lang"] = "vi"
+    doc = vi(doc)
+    assert "nhân viên" in [t.text for t in doc]  # pyvi word segmentation
+    assert {s.label_ for s in doc.spans["identifiers"]} >= {"zalo", "phone"}
