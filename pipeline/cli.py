@@ -52,7 +52,7 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
                               allow_private=args.allow_private, max_pages=args.max_pages,
                               selectors=selectors)
         with console.status(f"crawling {', '.join(args.url)} …"):
-            result = crawl_adhoc(source, args.output, args.date, settings)
+            result = crawl_adhoc(source, args.output, args.date or _yesterday(), settings)
         console.print(f"[green]{result.items}[/] records from {result.pages} pages → {args.output}")
         return 0
     sources = [find_source(settings, s) for s in args.source] if args.source else enabled_sources(settings)
@@ -60,7 +60,7 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(f"no enabled sources in {settings.sources_file}")
     for source in sources:
         with console.status(f"crawling {source.id} …"):
-            result = crawl_source(source, args.date, settings)
+            result = crawl_source(source, args.date or _yesterday(), settings)
         console.print(f"{source.id}: [green]{result.items}[/] records, {result.pages} pages, "
                       f"{result.errors} errors → {result.out}")
     return 0
@@ -318,8 +318,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         settings = Settings.from_env()
-        if getattr(args, "date", "x") is None and args.command == "crawl":
-            args.date = _yesterday()
         return int(args.func(args, settings))
     except (ConfigError, UsageError, CrawlError, DemoError, InputError, StoreError, ModelError,
             DatasetError, RegisterError) as exc:

@@ -62,7 +62,7 @@ def spider_env(settings: Settings) -> dict[str, str]:
 
 
 def run_spider(args: list[str], out: Path, partition: str, settings: Settings,
-               source_id: str, extra: list[str] = ()) -> CrawlResult:  # type: ignore[assignment]
+               source_id: str) -> CrawlResult:
     """Run one crawl subprocess; raises CrawlError with the spider's last words on failure."""
     out.parent.mkdir(parents=True, exist_ok=True)
     stats_path = out.with_name(f".{out.stem}.stats.json")
@@ -70,7 +70,7 @@ def run_spider(args: list[str], out: Path, partition: str, settings: Settings,
            "--stats-out", str(stats_path),
            # evidence (WARC, never modified once written) and incremental state per source
            "--set", f"LUREWATCH_WARC_DIR={settings.data_dir / 'warc'}",
-           "--set", f"LUREWATCH_STATE_DIR={settings.data_dir / 'state'}", *extra]
+           "--set", f"LUREWATCH_STATE_DIR={settings.data_dir / 'state'}"]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, env=spider_env(settings),
                               timeout=settings.crawl_timeout, check=False)
@@ -79,8 +79,7 @@ def run_spider(args: list[str], out: Path, partition: str, settings: Settings,
                          "(LUREWATCH_CRAWL_TIMEOUT)") from exc
     result = CrawlResult(source_id, partition, out)
     if stats_path.is_file():
-        data = json.loads(stats_path.read_text("utf-8"))
-        summary = data.get("summary", data)
+        summary = json.loads(stats_path.read_text("utf-8"))
         for key in ("items", "pages", "errors", "dropped", "elapsed", "ok", "problems"):
             if key in summary:
                 setattr(result, key, summary[key])

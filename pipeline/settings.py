@@ -8,7 +8,7 @@ docs/settings.md (a test fails when one is not). Everything else receives a
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -104,7 +104,6 @@ class Settings:
     crawl_timeout: float = 600.0
     #: ``LUREWATCH_MONITOR_*`` / ``LUREWATCH_PAGE_CAP`` as validated strings, by variable name.
     crawl: dict[str, str] = field(default_factory=lambda: {n: SETTINGS_DOC[n][0] for n in CRAWL_SETTINGS})
-    extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -141,9 +140,6 @@ class Settings:
             allow_private=_env("LUREWATCH_ALLOW_PRIVATE", e).strip().lower() in {"1", "true", "yes"},
             crawl_timeout=timeout,
         )
-
-    def with_(self, **changes: object) -> Settings:
-        return replace(self, **changes)  # type: ignore[arg-type]
 
     @property
     def raw_dir(self) -> Path:

@@ -1,7 +1,8 @@
 """Run one crawl of a (demo) source in a subprocess and read back what it wrote.
 
 ``python -m spiders.run`` runs in its own process because Twisted's reactor cannot restart;
-this is the small wrapper the demo and the spider tests use.
+this is the wrapper the spider tests use. Unlike :func:`pipeline.crawl.run_spider`, which
+raises on failure, it returns the exit status and stderr so tests can assert on failed runs.
 """
 
 from __future__ import annotations
