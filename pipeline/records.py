@@ -20,14 +20,21 @@ from importlib import resources
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+#: Record schema versions :meth:`Record.from_dict` reads (older ones are upgraded on read).
+#: v2 renamed triage statuses (reviewing → in_review, confirmed → actioned) and added tags.
+READABLE_SCHEMA_VERSIONS = (1, 2)
 
 #: Query parameters that never change what a page says (tracking, sessions).
 _TRACKING_PARAMS = frozenset(
     {"fbclid", "gclid", "ref", "ref_src", "mc_cid", "mc_eid", "igshid", "si", "sessionid"}
 )
 
-TRIAGE_STATUSES = ("new", "reviewing", "escalated", "dismissed", "confirmed")
+TRIAGE_STATUSES = ("new", "in_review", "escalated", "dismissed", "actioned")
+
+#: v1 status names → v2 (schema version 2).
+_V1_STATUSES = {"reviewing": "in_review", "confirmed": "actioned"}
 
 
 class RecordError(ValueError):
@@ -100,6 +107,7 @@ class Triage:
     label: int | None = None
     assignee: str | None = None
     note: str | None = None
+    tags: list[str] = field(default_factory=list)
     updated_at: str | None = None
     updated_by: str | None = None
     version: int = 0
@@ -195,14 +203,25 @@ class Record:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Record:
         """Rebuild a record from its dict form; raises :class:`RecordError` if invalid."""
-        validate(data)
-        d = dict(data)
+        d = upgrade(data)
+        validate(d)
         d["entities"] = [Entity(**e) for e in d.get("entities") or []]
         d["indicators"] = [IndicatorHit(**i) for i in d.get("indicators") or []]
         d["triage"] = Triage(**(d.get("triage") or {}))
         d["lifecycle"] = Lifecycle(**(d.get("lifecycle") or {}))
         return cls(**d)
 
+
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of record dict ``data`` at the current SCHEMA_VERSION (v1 → v2: triage status
+    names); dicts already current are returned as a shallow copy."""
+    d = dict(data)
+    if d.get("schema_version") == 1:
+        d["schema_version"] = SCHEMA_VERSION
+        triage = d.get("triage")
+        if isinstance(triage, dict) and triage.get("status") in _V1_STATUSES:
+            d["triage"] = {**triage, "status": _V1_STATUSES[triage["status"]]}
+    return d
 
 
 @lru_cache(maxsize=1)

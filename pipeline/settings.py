@@ -8,8 +8,10 @@ docs/settings.md (a test fails when one is not). Everything else receives a
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_ROOT.parent
@@ -19,6 +21,13 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
     "LUREWATCH_DATA_DIR": ("./lurewatch-data", "where raw partitions, the SQLite store and logs live"),
     "LUREWATCH_ES_URL": ("", "Elasticsearch URL; when set, the store is Elasticsearch instead of SQLite"),
     "LUREWATCH_ES_INDEX": ("lurewatch-records", "Elasticsearch index name for records"),
+    "LUREWATCH_ES_RETRIES": ("5", "retries of a failed Elasticsearch bulk request (429, 5xx, no answer)"),
+    "LUREWATCH_ES_BACKOFF": ("1.0", "seconds before the first retry; doubles each retry"),
+    "LUREWATCH_ES_BACKOFF_MAX": ("30", "longest wait between retries, in seconds"),
+    "LUREWATCH_ES_MAX_DOC_BYTES": ("5000000", "records larger than this (JSON bytes) go to the dead letter"),
+    "LUREWATCH_ES_ROLLOVER_MAX_DOCS": ("10000000", "roll the write index over at this many documents (0: off)"),
+    "LUREWATCH_ES_ROLLOVER_MAX_AGE": ("30d", "roll the write index over at this age (empty: off)"),
+    "LUREWATCH_ES_ROLLOVER_MAX_SIZE": ("50gb", "roll the write index over at this primary shard size (empty: off)"),
     "LUREWATCH_SOURCES": ("spiders/sources.yaml", "the source register (YAML)"),
     "LUREWATCH_MODEL": ("models/artifacts/lurewatch-clf.skops", "classifier artefact (skops)"),
     "LUREWATCH_THRESHOLD": ("", "override the model card's flag threshold (0..1)"),
@@ -80,6 +89,31 @@ def _crawl_settings(env: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def _es_settings(env: dict[str, str]) -> dict[str, Any]:
+    """The Elasticsearch retry, size and rollover variables, checked."""
+    out: dict[str, Any] = {}
+    for name, key, kind in (("LUREWATCH_ES_RETRIES", "es_retries", int),
+                            ("LUREWATCH_ES_BACKOFF", "es_backoff", float),
+                            ("LUREWATCH_ES_BACKOFF_MAX", "es_backoff_max", float),
+                            ("LUREWATCH_ES_MAX_DOC_BYTES", "es_max_doc_bytes", int),
+                            ("LUREWATCH_ES_ROLLOVER_MAX_DOCS", "es_rollover_max_docs", int)):
+        raw = _env(name, env).strip()
+        try:
+            value = kind(raw)
+        except ValueError:
+            value = -1
+        if value < 0:
+            raise ConfigError(f"{name}={raw!r} must be a number >= 0")
+        out[key] = value
+    for name, key in (("LUREWATCH_ES_ROLLOVER_MAX_AGE", "es_rollover_max_age"),
+                      ("LUREWATCH_ES_ROLLOVER_MAX_SIZE", "es_rollover_max_size")):
+        raw = _env(name, env).strip()
+        if raw and not re.fullmatch(r"\d+(d|h|m|s|ms|b|kb|mb|gb|tb)", raw.lower()):
+            raise ConfigError(f"{name}={raw!r} must look like 30d / 12h (age) or 50gb (size), or be empty")
+        out[key] = raw
+    return out
+
+
 #: Record fields whose coverage the crawl monitors can require (spiders.monitors.KEY_FIELDS).
 COVERAGE_FIELDS = ("title", "text", "published_at", "url")
 
@@ -98,6 +132,13 @@ class Settings:
     model_path: Path
     es_url: str | None = None
     es_index: str = "lurewatch-records"
+    es_retries: int = 5
+    es_backoff: float = 1.0
+    es_backoff_max: float = 30.0
+    es_max_doc_bytes: int = 5_000_000
+    es_rollover_max_docs: int = 10_000_000
+    es_rollover_max_age: str = "30d"
+    es_rollover_max_size: str = "50gb"
     threshold: float | None = None
     user_agent: str = SETTINGS_DOC["LUREWATCH_USER_AGENT"][0]
     allow_private: bool = False
@@ -129,6 +170,7 @@ class Settings:
                 "(or unset it to use the embedded SQLite store)"
             )
         return cls(
+            **_es_settings(e),
             crawl=_crawl_settings(e),
             data_dir=_resolve(_env("LUREWATCH_DATA_DIR", e), Path.cwd()),
             sources_file=_resolve(_env("LUREWATCH_SOURCES", e), PROJECT_ROOT),

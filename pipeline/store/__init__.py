@@ -9,6 +9,7 @@ from __future__ import annotations
 from pipeline.settings import Settings
 from pipeline.store.base import (
     ConflictError,
+    DeadLetterError,
     Hit,
     NotFoundError,
     SearchResult,
@@ -19,6 +20,7 @@ from pipeline.store.base import (
 
 __all__ = [
     "ConflictError",
+    "DeadLetterError",
     "Hit",
     "NotFoundError",
     "SearchResult",
@@ -34,7 +36,7 @@ def open_store(settings: Settings) -> Store:
     if settings.es_url:
         from pipeline.store.elasticsearch import ElasticsearchStore
 
-        store: Store = ElasticsearchStore(settings.es_url, settings.es_index)
+        store: Store = ElasticsearchStore.from_settings(settings)
     else:
         from pipeline.store.sqlite import SQLiteStore
 

@@ -5,7 +5,7 @@ Both backends pass the same contract tests (tests/store/test_contract.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -23,6 +23,16 @@ class ConflictError(StoreError):
 
 class NotFoundError(StoreError):
     """No record has that id."""
+
+
+class DeadLetterError(StoreError):
+    """Some records could not be written after retries; they are in the dead-letter file and
+    the message gives the ``lurewatch index --replay`` command that sends them again."""
+
+    def __init__(self, message: str, *, path: Any = None, failed: int = 0) -> None:
+        super().__init__(message)
+        self.path = path
+        self.failed = failed
 
 
 @dataclass
@@ -49,9 +59,19 @@ class SearchResult:
 DERIVED_FIELDS = ("lang", "norm_text", "entities", "indicators", "score", "flagged",
                   "model_version", "stages", "lifecycle")
 
-#: Fields that may be used in ``filters`` and ``facets``.
-FILTER_FIELDS = ("source_id", "source_kind", "partition", "flagged", "lang",
-                 "triage.status", "indicators.id", "entities.value")
+#: Fields that may be used in ``filters`` and ``facets``. ``country`` is derived at index time
+#: (:func:`pipeline.store.derived.countries`); list fields match if any item matches.
+FILTER_FIELDS = ("source_id", "source_kind", "partition", "flagged", "lang", "country",
+                 "triage.status", "triage.label", "triage.assignee", "triage.tags",
+                 "indicators.id", "entities.value", "entities.type", "lifecycle.status")
+
+#: Range filters: name → (field, side). Dates are ISO 8601 (a bare date as ``*_to`` means the
+#: whole day); bounds are inclusive.
+RANGE_FILTERS = {
+    "score_gte": ("score", "gte"), "score_lte": ("score", "lte"),
+    "fetched_from": ("fetched_at", "gte"), "fetched_to": ("fetched_at", "lte"),
+    "published_from": ("published_at", "gte"), "published_to": ("published_at", "lte"),
+}
 
 
 @runtime_checkable
@@ -86,10 +106,23 @@ class Store(Protocol):
         size: int = 20,
         offset: int = 0,
     ) -> SearchResult:
-        """Full-text ``query`` over title and text (None = all), ``filters`` as
-        {field: value or list of values} over FILTER_FIELDS (score_gte for a minimum
-        score), ``sort`` a field name with optional leading ``-`` (score, fetched_at,
-        published_at), ties broken by id. Highlights mark matched words with <mark>."""
+        """Full-text ``query`` over title and text (None = all; any text is safe: it is never
+        parsed as syntax), ``filters`` as {field: value or list of values} over FILTER_FIELDS
+        plus RANGE_FILTERS bounds, ``facets`` counts per value of FILTER_FIELDS, ``sort`` a
+        field name with optional leading ``-`` (score, fetched_at, published_at), ties broken
+        by id. Highlights mark matched words with <mark>. ``offset + size`` is at most
+        10,000; use :meth:`scan` to read everything."""
+
+    def scan(self, query: str | None = None, *, filters: dict[str, Any] | None = None,
+             sort: str = "-score") -> Iterator[Record]:
+        """Every record matching ``query`` and ``filters`` in ``sort`` order, read page by page
+        (Elasticsearch: point in time + search_after; SQLite: keyset), consistent under
+        concurrent writes on Elasticsearch."""
+
+    def pivot(self, entity_value: str, entity_type: str | None = None, *,
+              size: int = 1000) -> SearchResult:
+        """Every post (up to ``size``) sharing the identifier ``entity_value`` (of
+        ``entity_type`` if given), first seen first, with facets by source and country."""
 
     def queue(self, *, partition: str | None = None, size: int = 50) -> list[Record]:
         """Flagged records, highest score first (ties by id)."""
@@ -97,7 +130,7 @@ class Store(Protocol):
     def update_triage(
         self, record_id: str, changes: dict[str, Any], *, expected_version: int, actor: str
     ) -> Record:
-        """Apply triage ``changes`` (status, label, assignee, note) if the record's triage
+        """Apply triage ``changes`` (status, label, assignee, note, tags) if the record's triage
         version equals ``expected_version``; bump the version, stamp updated_at/by, append an
         audit entry. Raises ConflictError or NotFoundError."""
 

@@ -1,155 +1,56 @@
-"""The production store: an Elasticsearch 9 index (plus ``<index>-audit``).
+"""The production store: Elasticsearch 9, time-based indices behind one alias.
 
-Uses only features of the server core (it works on Elastic's minimal integ-test-zip node):
-no scripts, no ``_update_by_query``, no ``analysis-common`` filters, no ``GET /``.
+Uses only the server core (Elastic's minimal integ-test-zip node works): no scripts, no
+``_update_by_query``, no analysis-common, no ILM, no ``GET /``. Layout, template versions,
+rollover and migrations: :mod:`pipeline.store.es_mapping`; bulk retries:
+:mod:`pipeline.store.es_bulk`; queries: :mod:`pipeline.store.es_search`.
 
-* Upsert: one ``_bulk`` of ``update`` actions per chunk, ``doc`` = derived fields only and
-  ``upsert`` = the whole record, so a re-run never touches capture fields or triage. The
-  ``stages`` dict is stored as a list of ``{stage, version}`` because a partial ``doc``
-  update *merges* objects (old keys would survive) but *replaces* lists.
-* Visibility: a read after a write sees it. Bulk upserts use ``refresh="wait_for"``: the
-  call returns once the change is searchable (up to one refresh interval, 1 s by default)
-  without forcing extra refreshes under pipeline load. Triage updates and their audit
-  entries, single documents written at the pace of an investigator's clicks, use
-  ``refresh=true`` so the review app does not wait a second per click. Writes are durable
-  (translog fsync) when they return.
-* Triage: get with ``seq_no``/``primary_term``, compare ``triage.version``, then update with
-  ``if_seq_no``/``if_primary_term``. The audit entry (id ``<record id>:<version>``) is
-  written after the record; if that second write fails the record is changed but its
-  audit entry is missing (the error is raised to the caller).
-* Search: word terms → ``multi_match`` (cross_fields, operator and) over title, text and
-  ``folded``, a copy of title + text without Latin diacritics made in Python (only for
-  records that have any), so ``luong`` finds ``lương`` as in SQLite; asciifolding lives in
-  the absent analysis-common module. Substring terms (CJK, Thai…) → ``match_phrase`` (CJK
-  is one token per ideograph) or a ``wildcard`` (a Thai run is one token, so the whole run
-  is highlighted).
+* Upsert: per chunk, the existing ids are looked up over the alias (``ids`` query → the
+  concrete ``_index`` holding each); existing records get an ``update`` addressed to that
+  index (``doc`` = derived fields only), new ids an ``update`` with ``upsert`` through the
+  alias (its write index). So re-running a day after a rollover never duplicates. Before a
+  bulk the write index is rolled over if a :class:`RolloverPolicy` threshold is reached.
+  Records still failing after retries, or rejected (mapping conflict, too large), go to the
+  dead-letter file (:mod:`pipeline.store.deadletter`) and the call raises DeadLetterError
+  naming the file and the ``lurewatch index --replay`` command. One refresh per call makes
+  the writes searchable when it returns.
+* Triage and mark_removed address the concrete index with ``if_seq_no``/``if_primary_term``;
+  triage audit entries go to ``<index>-audit`` (id ``<record id>:<version>``), written after
+  the record (a failed audit write is raised to the caller).
 """
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from itertools import islice
+from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
 import elasticsearch
 from elasticsearch import Elasticsearch
 
 from pipeline.records import Record, validate
+from pipeline.store import es_bulk, es_search
 from pipeline.store.base import (
-    DERIVED_FIELDS,
     ConflictError,
-    Hit,
+    DeadLetterError,
     NotFoundError,
     SearchResult,
     StoreError,
     UpsertResult,
 )
+from pipeline.store.deadletter import DeadLetter
+from pipeline.store.es_bulk import RetryPolicy, Unavailable
+from pipeline.store.es_docs import UPDATE_FIELDS, from_es, redact, to_es
+from pipeline.store.es_mapping import RolloverPolicy, ensure_layout, rollover
 from pipeline.store.lifecycle import RemovalEntry, applies, upsert_lifecycle
-from pipeline.store.query import (
-    FACET_SIZE,
-    check_facets,
-    facet_key,
-    fold_latin,
-    normalize_filters,
-    parse_query,
-    parse_sort,
-)
 from pipeline.store.triage import apply_changes, utc_now
 
-_KW = {"type": "keyword"}
-_KW_LONG = {"type": "keyword", "ignore_above": 4096}
-_INT_NOINDEX = {"type": "integer", "index": False}
-
-MAPPING: dict[str, Any] = {
-    "dynamic": "strict",
-    "properties": {
-        "schema_version": {"type": "integer"},
-        "id": _KW,
-        "source_id": _KW,
-        "source_kind": _KW,
-        "url": _KW_LONG,
-        "canonical_url": _KW_LONG,
-        "fetched_at": _KW,
-        "partition": _KW,
-        "published_at": _KW,
-        "title": {"type": "text", "analyzer": "standard",
-                  "fields": {"raw": {"type": "keyword", "ignore_above": 1024}}},
-        "text": {"type": "text", "analyzer": "standard"},
-        "folded": {"type": "text", "analyzer": "standard"},
-        "lang": _KW,
-        "http_status": {"type": "integer"},
-        "author": {"type": "keyword", "ignore_above": 1024},
-        "body_sha256": _KW,
-        "content_sha256": _KW,
-        "warc_file": _KW_LONG,
-        "warc_record_id": _KW,
-        "warc_digest": _KW,
-        "extra": {"type": "object", "enabled": False},
-        "norm_text": {"type": "text", "index": False},
-        "entities": {"properties": {
-            "type": _KW, "value": _KW_LONG, "start": _INT_NOINDEX, "end": _INT_NOINDEX,
-            "field": _KW,
-        }},
-        "indicators": {"properties": {
-            "id": _KW, "start": _INT_NOINDEX, "end": _INT_NOINDEX, "weight": {"type": "float"},
-            "evidence": {"type": "text", "analyzer": "standard"}, "field": _KW,
-        }},
-        "score": {"type": "double"},
-        "flagged": {"type": "boolean"},
-        "model_version": _KW,
-        "stages": {"properties": {"stage": _KW, "version": _KW}},
-        "lifecycle": {"properties": {"status": _KW, "removed_at": _KW, "removal_reason": _KW}},
-        "triage": {"properties": {
-            "status": _KW, "label": {"type": "byte"}, "assignee": _KW,
-            "note": {"type": "text", "analyzer": "standard"},
-            "updated_at": _KW, "updated_by": _KW, "version": {"type": "long"},
-        }},
-    },
-}
-
-AUDIT_MAPPING: dict[str, Any] = {
-    "dynamic": "strict",
-    "properties": {
-        "record_id": _KW,
-        "version": {"type": "long"},
-        "actor": _KW,
-        "at": _KW,
-        "changes": {"type": "object", "enabled": False},
-    },
-}
-
-_BULK_CHUNK = 500
 _T = TypeVar("_T")
-_SORT_MISSING = {"order": "asc", "missing": "_last"}
-
-
-def _to_es(d: dict[str, Any]) -> dict[str, Any]:
-    """The indexed form of a record dict: ``stages`` as a list, plus ``folded`` (title and
-    text without Latin diacritics) when that differs from the original."""
-    out = dict(d)
-    out["stages"] = [{"stage": k, "version": v} for k, v in d["stages"].items()]
-    both = f"{d['title'] or ''}\n{d['text']}"
-    folded = fold_latin(both)
-    if folded != both:
-        out["folded"] = folded
-    return out
-
-
-def _from_es(src: dict[str, Any]) -> Record:
-    d = dict(src)
-    d.pop("folded", None)
-    d["stages"] = {s["stage"]: s["version"] for s in src.get("stages") or []}
-    return Record.from_dict(d)
-
-
-def _redact(url: str) -> str:
-    """The URL without user:password (never put credentials in an error message)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def _chunks(items: Iterable[_T], n: int) -> Iterator[list[_T]]:
@@ -158,8 +59,17 @@ def _chunks(items: Iterable[_T], n: int) -> Iterator[list[_T]]:
         yield chunk
 
 
+@dataclass
+class ReplayResult:
+    read: int
+    sent: int
+    failed: int
+    path: Path
+
+
 class ElasticsearchStore:
-    """Store backed by an Elasticsearch 9 index. ``replicas=None`` keeps the cluster default."""
+    """Store backed by Elasticsearch 9 (see module docstring). ``replicas=None`` keeps the
+    cluster default; ``data_dir`` holds the dead-letter file ``deadletter/<index>.jsonl``."""
 
     def __init__(
         self,
@@ -169,6 +79,10 @@ class ElasticsearchStore:
         replicas: int | None = None,
         request_timeout: float = 30.0,
         clock: Callable[[], str] = utc_now,
+        retry: RetryPolicy | None = None,
+        rollover_policy: RolloverPolicy | None = None,
+        data_dir: Path | str | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.url = url
         self.index = index
@@ -176,7 +90,27 @@ class ElasticsearchStore:
         self.replicas = replicas
         self.request_timeout = request_timeout
         self.clock = clock
+        self.retry = retry or RetryPolicy()
+        self.rollover_policy = rollover_policy or RolloverPolicy()
+        self.data_dir = Path(data_dir) if data_dir is not None else Path("lurewatch-data").resolve()
+        self.dead = DeadLetter(self.data_dir / "deadletter" / f"{index}.jsonl")
+        self.sleep = sleep
         self._es: Elasticsearch | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> ElasticsearchStore:
+        """The store ``settings`` (pipeline.settings.Settings) describe."""
+        return cls(
+            settings.es_url, settings.es_index, data_dir=settings.data_dir,
+            retry=RetryPolicy(max_retries=settings.es_retries,
+                              initial_backoff=settings.es_backoff,
+                              max_backoff=settings.es_backoff_max,
+                              max_doc_bytes=settings.es_max_doc_bytes),
+            rollover_policy=RolloverPolicy(max_docs=settings.es_rollover_max_docs or None,
+                                           max_age=settings.es_rollover_max_age or None,
+                                           max_primary_shard_size=settings.es_rollover_max_size
+                                           or None),
+        )
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -189,7 +123,7 @@ class ElasticsearchStore:
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
         """Turn client errors into StoreError with a message that says what to do."""
-        where = _redact(self.url)
+        where = redact(self.url)
         try:
             yield
         except (elasticsearch.ConnectionError, elasticsearch.ConnectionTimeout) as exc:
@@ -199,39 +133,35 @@ class ElasticsearchStore:
                 f"SQLite store. ({type(exc).__name__}: {exc})"
             ) from exc
         except elasticsearch.ApiError as exc:
+            body = exc.body if isinstance(exc.body, dict) else {}
             raise StoreError(
-                f"Elasticsearch at {where} refused to {doing}: {exc.status_code} {exc.message}"
+                f"Elasticsearch at {where} refused to {doing}: {exc.status_code} "
+                f"{es_bulk.reason({'error': body.get('error') or exc.message})}"
             ) from exc
         except elasticsearch.TransportError as exc:
             raise StoreError(f"cannot {doing} at {where}: {exc}") from exc
 
+    def _today(self) -> str:
+        return self.clock()[:10]
+
     # -- lifecycle -----------------------------------------------------------------------
 
     def setup(self) -> None:
-        """Connect, wait for the cluster (yellow, 30 s), create both indices if missing."""
+        """Connect, wait for the cluster (yellow, 30 s), install/upgrade the template, the
+        alias and the audit index (idempotent; migrates older layouts)."""
         if self._es is None:
-            self._es = Elasticsearch(
-                self.url, request_timeout=self.request_timeout, max_retries=2,
-                retry_on_timeout=True,
-            )
+            self._es = Elasticsearch(self.url, request_timeout=self.request_timeout,
+                                     max_retries=2, retry_on_timeout=True)
         with self._errors("check cluster health"):
             self.es.cluster.health(wait_for_status="yellow", timeout="30s")
-        self._create(self.index, MAPPING)
-        self._create(self.audit_index, AUDIT_MAPPING)
+        with self._errors(f"set up the index template and alias {self.index}"):
+            ensure_layout(self.es, self.index, self.replicas, self._today())
 
-    def _create(self, index: str, mapping: dict[str, Any]) -> None:
-        settings: dict[str, Any] = {}
-        if self.replicas is not None:
-            settings["number_of_replicas"] = self.replicas
-        with self._errors(f"create index {index}"):
-            if self.es.indices.exists(index=index):
-                self.es.indices.put_mapping(index=index, **mapping)  # adds new fields only
-                return
-            try:
-                self.es.indices.create(index=index, mappings=mapping, settings=settings)
-            except elasticsearch.BadRequestError as exc:
-                if exc.error != "resource_already_exists_exception":  # lost a creation race
-                    raise
+    def rollover(self, *, force: bool = False) -> str | None:
+        """Roll the write index over if a threshold is reached (or ``force``); returns the
+        new backing index or None."""
+        with self._errors(f"roll over {self.index}"):
+            return rollover(self.es, self.index, self.rollover_policy, self._today(), force=force)
 
     def close(self) -> None:
         if self._es is not None:
@@ -241,61 +171,138 @@ class ElasticsearchStore:
     # -- writes --------------------------------------------------------------------------
 
     def upsert(self, records: Iterable[Record]) -> UpsertResult:
-        """Bulk-upsert in chunks of 500. ``updated`` counts existing records whose derived
-        fields changed (Elasticsearch reports unchanged ones as ``noop``). A chunk with an
-        invalid record (RecordError) is not written; earlier chunks are."""
-        result = UpsertResult()
-        for chunk in _chunks(records, _BULK_CHUNK):
-            ops: list[dict[str, Any]] = []
-            for record in chunk:
-                validate(record.to_dict())
-            stored = self._lifecycles([r.id for r in chunk])
-            for record in chunk:
-                d = _to_es(record.to_dict())
-                doc = {k: d[k] for k in DERIVED_FIELDS}
-                if record.id in stored:
-                    # Write lifecycle only when the upsert changes it (a record seen live
-                    # after its removal), so a concurrent mark_removed is never undone.
-                    keep = upsert_lifecycle(stored[record.id], d)
-                    if keep == stored[record.id]:
-                        del doc["lifecycle"]
-                    else:
-                        doc["lifecycle"] = keep
-                ops.append({"update": {"_index": self.index, "_id": record.id,
-                                       "retry_on_conflict": 3}})
-                ops.append({"doc": doc, "upsert": d})
-            with self._errors("upsert records"):
-                resp = self.es.bulk(operations=ops, refresh="wait_for")
-            errors = []
-            for item in resp["items"]:
-                res = item["update"]
-                if "error" in res:
-                    errors.append(f"{res['_id']}: {res['error'].get('reason')}")
-                elif res["result"] == "created":
-                    result.created += 1
-                elif res["result"] == "updated":
-                    result.updated += 1
-            if errors:
-                raise StoreError(
-                    f"Elasticsearch rejected {len(errors)} of {len(chunk)} records "
-                    f"(first: {errors[0]}); the others were written"
-                )
+        """Upsert in chunks (see module docstring). ``updated`` counts existing records whose
+        derived fields changed. A chunk with an invalid record (RecordError) is not written;
+        earlier chunks are. Raises DeadLetterError after writing what could be written."""
+        result, dead = self._upsert(records)
+        if dead:
+            self.dead.append(dead)
+            raise self._dead_letter_error(dead, result)
         return result
 
-    def _lifecycles(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        """Stored ``lifecycle`` of those of ``ids`` that exist."""
-        with self._errors("read record lifecycles"):
-            resp = self.es.mget(index=self.index, ids=ids, source_includes=["lifecycle"])
-        return {d["_id"]: d["_source"].get("lifecycle") or {}
-                for d in resp["docs"] if d.get("found")}
+    def _dead_letter_error(self, dead: list[dict[str, Any]], result: UpsertResult) -> DeadLetterError:
+        first = dead[0]
+        hint = (f"LUREWATCH_ES_URL={redact(self.url)} LUREWATCH_ES_INDEX={self.index} "
+                f"LUREWATCH_DATA_DIR={self.data_dir} lurewatch index --replay")
+        return DeadLetterError(
+            f"{len(dead)} records were not written to Elasticsearch index {self.index} at "
+            f"{redact(self.url)} ({result.created + result.updated} were); first: {first['id']}: "
+            f"{first['reason']}. They are saved in the dead-letter file {self.dead.path}. Fix "
+            f"the cause, then send them again with: {hint}",
+            path=self.dead.path, failed=len(dead),
+        )
+
+    def _entry(self, d: dict[str, Any], status: int | None, reason: str) -> dict[str, Any]:
+        return {"id": d["id"], "index": self.index, "status": status, "reason": reason,
+                "at": self.clock(), "attempts": 1, "record": d}
+
+    def _upsert(self, records: Iterable[Record]) -> tuple[UpsertResult, list[dict[str, Any]]]:
+        result = UpsertResult()
+        dead: list[dict[str, Any]] = []
+        located: dict[str, str] = {}  # written in this call: id → concrete index
+        down: str | None = None
+        try:
+            es_bulk.call(lambda: rollover(self.es, self.index, self.rollover_policy, self._today()),
+                         self.retry, self.sleep)
+        except (Unavailable, StoreError) as exc:
+            down = f"Elasticsearch unavailable: {exc}"
+        for chunk in _chunks(records, self.retry.chunk_size):
+            by_id: dict[str, dict[str, Any]] = {}
+            for record in chunk:
+                d = record.to_dict()
+                validate(d)
+                by_id[d["id"]] = d
+            if down:
+                dead.extend(self._entry(d, None, down) for d in by_id.values())
+                continue
+            docs: dict[str, dict[str, Any]] = {}
+            for rid, d in by_id.items():
+                doc = to_es(d)
+                size = len(json.dumps(doc, ensure_ascii=False).encode())
+                if size > self.retry.max_doc_bytes:
+                    dead.append(self._entry(d, 413, f"document_too_large: the record is {size} bytes"
+                                            f" as JSON, over the {self.retry.max_doc_bytes}-byte limit"
+                                            " (LUREWATCH_ES_MAX_DOC_BYTES)"))
+                else:
+                    docs[rid] = doc
+            try:
+                stored = es_bulk.call(lambda ids=list(docs): self._locate(ids), self.retry,
+                                      self.sleep, ids=list(docs))
+                ok, failures = es_bulk.send(self.es, self._actions(docs, stored, located),
+                                            self.retry, self.sleep)
+            except Unavailable as exc:
+                down = f"Elasticsearch unavailable after {self.retry.max_retries} retries: {exc.reason}"
+                ok, failures = exc.ok, [es_bulk.Failure(i, None, down) for i in docs
+                                        if i not in {o["_id"] for o in exc.ok}]
+            for item in ok:
+                located[item["_id"]] = item["_index"]
+                if item.get("result") == "created":
+                    result.created += 1
+                elif item.get("result") == "updated":
+                    result.updated += 1
+            dead.extend(self._entry(by_id[f.id], f.status, f.reason) for f in failures)
+        if not down:
+            try:
+                es_bulk.call(lambda: self.es.indices.refresh(index=self.index), self.retry, self.sleep)
+            except Unavailable:
+                pass  # written and durable, visible after the next periodic refresh
+        return result, dead
+
+    def _actions(self, docs: dict[str, dict[str, Any]], stored: dict[str, tuple[str, dict[str, Any]]],
+                 located: dict[str, str]) -> list[dict[str, Any]]:
+        actions = []
+        for rid, doc in docs.items():
+            upd = {k: doc[k] for k in UPDATE_FIELDS}
+            target = self.index
+            if rid in stored:
+                target, lifecycle = stored[rid]
+                # Write lifecycle only when the upsert changes it (seen live after removal),
+                # so a concurrent mark_removed is never undone.
+                keep = upsert_lifecycle(lifecycle, doc)
+                if keep == lifecycle:
+                    del upd["lifecycle"]
+                else:
+                    upd["lifecycle"] = keep
+            elif rid in located:
+                target = located[rid]
+                del upd["lifecycle"]
+            actions.append({"_op_type": "update", "_index": target, "_id": rid,
+                            "retry_on_conflict": 3, "doc": upd, "upsert": doc})
+        return actions
+
+    def _locate(self, ids: list[str], source: list[str] | None = None) -> dict[str, Any]:
+        """id → (concrete index, stored lifecycle) for those of ``ids`` that exist."""
+        if not ids:
+            return {}
+        resp = self.es.search(index=self.index, query={"ids": {"values": ids}}, size=len(ids),
+                              source_includes=source or ["lifecycle"])
+        return {h["_id"]: (h["_index"], h["_source"].get("lifecycle") or {})
+                for h in resp["hits"]["hits"]}
+
+    def replay(self, progress: Callable[[int, int], None] | None = None) -> ReplayResult:
+        """Send the dead-letter file's records again (idempotent upserts); lines that fail
+        again stay in the file with their new reason and ``attempts`` + 1."""
+        with self.dead.take() as (entries, still):
+            latest = {e["id"]: e for e in entries}
+            done = 0
+            for chunk in _chunks(list(latest.values()), self.retry.chunk_size):
+                _, failed = self._upsert(Record.from_dict(e["record"]) for e in chunk)
+                for f in failed:
+                    prev = latest[f["id"]]
+                    still.append({**f, "attempts": int(prev.get("attempts", 1)) + 1})
+                done += len(chunk)
+                if progress:
+                    progress(done, len(latest))
+            return ReplayResult(read=len(entries), sent=len(latest) - len(still),
+                                failed=len(still), path=self.dead.path)
 
     def mark_removed(self, entries: Iterable[RemovalEntry]) -> int:
-        """Mark matching live records removed (rules: :mod:`pipeline.store.lifecycle`).
-        Per chunk of entries: search candidates, then a ``_bulk`` of partial updates guarded
-        by ``if_seq_no``/``if_primary_term`` (no scripts); documents that changed in between
-        are re-read and re-judged, up to 3 times. Returns the number of records changed."""
+        """Mark matching live records removed (rules: :mod:`pipeline.store.lifecycle`): find
+        candidates over the alias, then a bulk of partial updates to their concrete indices
+        guarded by ``if_seq_no``/``if_primary_term``; documents that changed in between are
+        re-read and re-judged, up to 3 times. Returns the number of records changed."""
         changed = 0
-        for chunk in _chunks(entries, _BULK_CHUNK):
+        for chunk in _chunks(entries, 500):
             for _ in range(3):
                 n, conflicts = self._mark_chunk(chunk)
                 changed += n
@@ -303,6 +310,9 @@ class ElasticsearchStore:
                     break
             else:
                 raise StoreError("records kept changing while being marked removed; retry")
+        if changed:
+            with self._errors("refresh after marking records removed"):
+                self.es.indices.refresh(index=self.index)
         return changed
 
     def _mark_chunk(self, entries: list[RemovalEntry]) -> tuple[int, int]:
@@ -324,14 +334,14 @@ class ElasticsearchStore:
             entry = next((e for e in entries if applies(e, hit["_source"])), None)
             if entry is None:
                 continue
-            ops.append({"update": {"_index": self.index, "_id": hit["_id"],
+            ops.append({"update": {"_index": hit["_index"], "_id": hit["_id"],
                                    "if_seq_no": hit["_seq_no"],
                                    "if_primary_term": hit["_primary_term"]}})
             ops.append({"doc": {"lifecycle": entry.lifecycle()}})
         if not ops:
             return 0, 0
         with self._errors("mark records removed"):
-            result = self.es.bulk(operations=ops, refresh="wait_for")
+            result = self.es.bulk(operations=ops)
         done = conflicts = 0
         errors = []
         for item in result["items"]:
@@ -340,7 +350,7 @@ class ElasticsearchStore:
                 conflicts += 1
             elif "error" in res:
                 errors.append(f"{res['_id']}: {res['error'].get('reason')}")
-            elif res["result"] in ("updated", "noop"):
+            else:
                 done += int(res["result"] == "updated")
         if errors:
             raise StoreError(f"Elasticsearch refused to mark {len(errors)} records removed "
@@ -349,117 +359,43 @@ class ElasticsearchStore:
 
     # -- reads ---------------------------------------------------------------------------
 
-    def get(self, record_id: str) -> Record:
-        return _from_es(self._get(record_id)["_source"])
-
     def _get(self, record_id: str) -> Any:
-        try:
-            with self._errors(f"get record {record_id}"):
-                return self.es.get(index=self.index, id=record_id)
-        except StoreError as exc:
-            if isinstance(exc.__cause__, elasticsearch.NotFoundError):
+        """Realtime get from the concrete index holding ``record_id`` (with seq_no)."""
+        with self._errors(f"get record {record_id}"):
+            where = self._locate([record_id])
+            if record_id not in where:
+                raise NotFoundError(f"no record with id {record_id!r}")
+            try:
+                return self.es.get(index=where[record_id][0], id=record_id)
+            except elasticsearch.NotFoundError:
                 raise NotFoundError(f"no record with id {record_id!r}") from None
-            raise
 
-    @staticmethod
-    def _substring(sub: str) -> dict[str, Any]:
-        should: list[dict[str, Any]] = []
-        for fld in ("title", "text"):
-            should.append({"match_phrase": {fld: sub}})
-            should.append({"wildcard": {fld: {"value": f"*{sub}*", "case_insensitive": True}}})
-        return {"bool": {"should": should, "minimum_should_match": 1}}
-
-    def _highlight_query(self, query: str | None) -> dict[str, Any]:
-        """Any query term, with and without diacritics, over title and text."""
-        terms = parse_query(query)
-        words = " ".join(terms.words)
-        should: list[dict[str, Any]] = [self._substring(sub) for sub in terms.substrings]
-        for q in {words, fold_latin(words)} - {""}:
-            should.append({"multi_match": {"query": q, "fields": ["title", "text"]}})
-        return {"bool": {"should": should}}
-
-    def _query(self, query: str | None, filters: dict[str, Any] | None) -> dict[str, Any]:
-        must: list[dict[str, Any]] = []
-        terms = parse_query(query)
-        if terms.words:
-            # Every word in title, text or their diacritic-free copy (as SQLite's FTS5).
-            must.append({"multi_match": {
-                "query": fold_latin(" ".join(terms.words)),
-                "fields": ["title", "text", "folded"],
-                "type": "cross_fields", "operator": "and",
-            }})
-        must.extend(self._substring(sub) for sub in terms.substrings)
-        values, score_gte = normalize_filters(filters)
-        flt: list[dict[str, Any]] = []
-        for name, vals in values.items():
-            present = [v for v in vals if v is not None]
-            alts: list[dict[str, Any]] = []
-            if present:
-                alts.append({"terms": {name: present}})
-            if None in vals:
-                alts.append({"bool": {"must_not": {"exists": {"field": name}}}})
-            flt.append(alts[0] if len(alts) == 1 else
-                       {"bool": {"should": alts, "minimum_should_match": 1}})
-        if score_gte is not None:
-            flt.append({"range": {"score": {"gte": score_gte}}})
-        if not must and not flt:
-            return {"match_all": {}}
-        return {"bool": {"must": must, "filter": flt}}
+    def get(self, record_id: str) -> Record:
+        return from_es(self._get(record_id)["_source"])
 
     def count(self, filters: dict[str, Any] | None = None) -> int:
+        query = es_search.build_query(None, filters)
         with self._errors("count records"):
-            resp = self.es.count(index=self.index, query=self._query(None, filters))
-        return int(resp["count"])
+            return int(self.es.count(index=self.index, query=query)["count"])
 
-    def search(
-        self,
-        query: str | None = None,
-        *,
-        filters: dict[str, Any] | None = None,
-        facets: Iterable[str] = (),
-        sort: str = "-score",
-        size: int = 20,
-        offset: int = 0,
-    ) -> SearchResult:
-        field, desc = parse_sort(sort)
-        facet_names = check_facets(facets)
-        aggs = {
-            name: {"terms": {"field": name, "size": FACET_SIZE,
-                             "order": [{"_count": "desc"}, {"_key": "asc"}]}}
-            for name in facet_names
-        }
-        body: dict[str, Any] = {
-            "query": self._query(query, filters),
-            "sort": [{field: {**_SORT_MISSING, "order": "desc" if desc else "asc"}},
-                     {"id": "asc"}],
-            "from": offset,
-            "size": size,
-            "track_total_hits": True,
-            "highlight": {
-                "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
-                "require_field_match": True,
-                "highlight_query": self._highlight_query(query),
-                "fields": {"title": {"number_of_fragments": 0},
-                           "text": {"fragment_size": 150, "number_of_fragments": 3}},
-            },
-        }
-        if aggs:
-            body["aggs"] = aggs
+    def search(self, query: str | None = None, *, filters: dict[str, Any] | None = None,
+               facets: Iterable[str] = (), sort: str = "-score", size: int = 20,
+               offset: int = 0) -> SearchResult:
+        es_search.build_query(query, filters)  # ValueError before any request
         with self._errors("search records"):
-            resp = self.es.search(index=self.index, **body)
-        hits = []
-        for h in resp["hits"]["hits"]:
-            hl = h.get("highlight", {})
-            frags = [f.replace("</mark><mark>", "")  # CJK phrases: one mark, not one per char
-                     for f in hl.get("title", []) + hl.get("text", [])]
-            hits.append(Hit(_from_es(h["_source"]), frags))
-        facet_counts = {
-            name: {facet_key(b.get("key_as_string", b["key"])): b["doc_count"]
-                   for b in resp["aggregations"][name]["buckets"]}
-            for name in facet_names
-        }
-        return SearchResult(total=int(resp["hits"]["total"]["value"]), hits=hits,
-                            facets=facet_counts)
+            return es_search.search(self.es, self.index, query, filters=filters, facets=facets,
+                                    sort=sort, size=size, offset=offset)
+
+    def scan(self, query: str | None = None, *, filters: dict[str, Any] | None = None,
+             sort: str = "-score") -> Iterator[Record]:
+        es_search.build_query(query, filters)
+        with self._errors("scan records"):
+            yield from es_search.scan(self.es, self.index, query, filters=filters, sort=sort)
+
+    def pivot(self, entity_value: str, entity_type: str | None = None, *,
+              size: int = 1000) -> SearchResult:
+        with self._errors(f"pivot on {entity_value!r}"):
+            return es_search.pivot(self.es, self.index, entity_value, entity_type, size)
 
     def queue(self, *, partition: str | None = None, size: int = 50) -> list[Record]:
         filters: dict[str, Any] = {"flagged": True}
@@ -472,8 +408,9 @@ class ElasticsearchStore:
     def update_triage(
         self, record_id: str, changes: dict[str, Any], *, expected_version: int, actor: str
     ) -> Record:
-        """Compare-and-set on triage.version. A pipeline upsert that races in between (new
-        seq_no, same triage version) is retried, up to 3 times."""
+        """Compare-and-set on triage.version, written with ``if_seq_no``/``if_primary_term``
+        to the concrete index. A pipeline upsert that races in between (new seq_no, same
+        triage version) is retried, up to 3 times."""
         for _ in range(3):
             got = self._get(record_id)
             src = got["_source"]
@@ -487,7 +424,7 @@ class ElasticsearchStore:
             try:
                 with self._errors(f"update triage of {record_id}"):
                     self.es.update(
-                        index=self.index, id=record_id, doc={"triage": triage},
+                        index=got["_index"], id=record_id, doc={"triage": triage},
                         if_seq_no=got["_seq_no"], if_primary_term=got["_primary_term"],
                         refresh=True,
                     )
@@ -502,7 +439,7 @@ class ElasticsearchStore:
                     refresh=True,
                 )
             src["triage"] = triage
-            return _from_es(src)
+            return from_es(src)
         raise ConflictError(f"record {record_id} kept changing during the triage update; retry")
 
     def audit(self, record_id: str) -> list[dict[str, Any]]:

@@ -5,17 +5,21 @@ spaces (CJK, Thai, Lao, Khmer, Myanmar) is a *substring* term: it matches wherev
 inside the title or text. Every other term is a *word* term, matched as a whole word (case-
 insensitive; SQLite also ignores Latin diacritics). All terms must match (AND).
 
-Invalid field names are programmer errors and raise ValueError.
+User query text is never syntax: quotes, brackets, ``AND``/``OR``/``NOT``, ``*:*`` are plain
+words or dropped punctuation, control characters are spaces, and a query is cut to
+:data:`MAX_QUERY_CHARS` characters and :data:`MAX_TERMS` terms, so no input makes a backend
+raise. Invalid *field names* are programmer errors and raise ValueError.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.store.base import FILTER_FIELDS
+from pipeline.store.base import FILTER_FIELDS, RANGE_FILTERS
+from pipeline.store.lifecycle import parse_time
 
 #: Sortable fields (with an optional leading ``-`` for descending); ties are broken by id.
 SORT_FIELDS = ("score", "fetched_at", "published_at")
@@ -38,6 +42,13 @@ _UNSPACED = re.compile(
     "]"
 )
 _WORD = re.compile(r"\w+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+#: A query longer than this is cut (a pasted page must not become a 100k-clause query).
+MAX_QUERY_CHARS = 1000
+#: At most this many terms are used, and a substring term is cut to MAX_SUBSTRING chars.
+MAX_TERMS = 32
+MAX_SUBSTRING = 64
 
 
 @dataclass(frozen=True)
@@ -78,9 +89,12 @@ def parse_query(query: str | None) -> Terms:
     so a query with no usable term matches everything."""
     words: list[str] = []
     subs: list[str] = []
-    for raw in (query or "").split():
+    text = _CONTROL.sub(" ", (query or "")[:MAX_QUERY_CHARS])
+    for raw in text.split():
+        if len(words) + len(subs) >= MAX_TERMS:
+            break
         if has_unspaced_script(raw):
-            subs.append(raw)
+            subs.append(raw[:MAX_SUBSTRING])
         elif _WORD.search(raw):
             words.append(raw)
     return Terms(tuple(words), tuple(subs))
@@ -95,25 +109,49 @@ def parse_sort(sort: str) -> tuple[str, bool]:
     return name, desc
 
 
-def normalize_filters(filters: dict[str, Any] | None) -> tuple[dict[str, list[Any]], float | None]:
-    """Validate ``filters``; returns ({field: [values]}, score_gte). A scalar becomes a
-    one-element list (values of one field are OR-ed, fields are AND-ed). ``None`` as a value
-    means the field is missing."""
-    out: dict[str, list[Any]] = {}
-    score_gte: float | None = None
+@dataclass
+class Filters:
+    """Validated filters: ``values`` {field: [values]} (values OR-ed, fields AND-ed; None means
+    missing) and ``ranges`` {field: (low, high)} with epoch-millisecond bounds for dates."""
+
+    values: dict[str, list[Any]] = field(default_factory=dict)
+    ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+
+
+def to_millis(value: Any, *, end_of_day: bool = False) -> int:
+    """Epoch milliseconds of an ISO 8601 date or time (naive = UTC); a bare date as an upper
+    bound means the end of that day. Raises ValueError."""
+    text = str(value)
+    ms = int(parse_time(text).timestamp() * 1000)
+    if end_of_day and len(text) == 10:
+        ms += 86_400_000 - 1
+    return ms
+
+
+def normalize_filters(filters: dict[str, Any] | None) -> Filters:
+    """Validate ``filters`` (names in FILTER_FIELDS or RANGE_FILTERS); a scalar becomes a
+    one-element list. Raises ValueError for an unknown name, an empty list or a bad bound."""
+    out = Filters()
     for name, value in (filters or {}).items():
-        if name == "score_gte":
-            score_gte = float(value)
+        if name in RANGE_FILTERS:
+            target, side = RANGE_FILTERS[name]
+            try:
+                bound = (float(value) if target == "score"
+                         else to_millis(value, end_of_day=side == "lte"))
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"filter {name}={value!r} is not a valid bound") from exc
+            low, high = out.ranges.get(target, (None, None))
+            out.ranges[target] = (bound, high) if side == "gte" else (low, bound)
             continue
         if name not in FILTER_FIELDS:
             raise ValueError(
-                f"cannot filter by {name!r}; use one of {FILTER_FIELDS} or 'score_gte'"
+                f"cannot filter by {name!r}; use one of {FILTER_FIELDS} or {tuple(RANGE_FILTERS)}"
             )
         values = list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
         if not values:
             raise ValueError(f"filter {name!r} has an empty list of values")
-        out[name] = values
-    return out, score_gte
+        out.values[name] = values
+    return out
 
 
 def check_facets(facets: Any) -> list[str]:

@@ -4,8 +4,9 @@ Tables (created by :meth:`SQLiteStore.setup`):
 
 * ``records``: one row per record; columns for filter/sort fields, ``title``/``text`` and
   ``doc`` (the record JSON without title/text, which live in their columns).
-* ``record_terms(record_id, field, value)``: list-valued filter fields
-  (``indicators.id``, ``entities.value``), one row per distinct value.
+* ``record_terms(record_id, field, value)``: list-valued filter fields (``indicators.id``,
+  ``entities.value``, ``entities.type``, ``country``, ``triage.tags``, ``entity`` =
+  ``type:value`` for pivots), one row per distinct value.
 * ``records_fts``: contentless FTS5 over title + text with Latin diacritics removed in
   Python (:func:`~pipeline.store.query.fold_latin`, which also folds ``đ``, unlike
   ``unicode61``), tokenizer ``unicode61 remove_diacritics 2``. Word terms are folded the
@@ -13,7 +14,11 @@ Tables (created by :meth:`SQLiteStore.setup`):
 * ``records_tri``: FTS5 ``trigram`` over title + text, for substring terms in scripts
   written without spaces (``西港``, ``ค่าตอบแทน``); terms shorter than 3 characters fall back
   to ``LIKE``.
-* ``audit``: one row per triage change.
+* ``audit``: one row per triage change (append-only).
+
+The schema is versioned (``PRAGMA user_version``) and migrated in order on ``setup()``
+(:mod:`pipeline.store.sqlite_schema`). Triage uses optimistic concurrency on the
+``triage_version`` column (compare-and-set inside a write transaction).
 
 ``records_tri`` is an external-content table over ``records``; title and text are capture
 fields and never change, so both FTS tables are written once, on insert (rowid = the
@@ -44,6 +49,7 @@ from pipeline.store.base import (
     StoreError,
     UpsertResult,
 )
+from pipeline.store.derived import entity_key
 from pipeline.store.lifecycle import RemovalEntry, applies, upsert_lifecycle
 from pipeline.store.query import (
     FACET_SIZE,
@@ -54,52 +60,8 @@ from pipeline.store.query import (
     parse_query,
     parse_sort,
 )
+from pipeline.store.sqlite_schema import columns, migrate, term_rows
 from pipeline.store.triage import apply_changes, utc_now
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS records (
-    id TEXT PRIMARY KEY,
-    source_id TEXT NOT NULL,
-    source_kind TEXT NOT NULL,
-    partition TEXT NOT NULL,
-    fetched_at TEXT NOT NULL,
-    published_at TEXT,
-    lang TEXT,
-    flagged INTEGER,
-    score REAL,
-    triage_status TEXT NOT NULL,
-    triage_version INTEGER NOT NULL,
-    title TEXT,
-    text TEXT NOT NULL,
-    doc TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS records_score ON records(score DESC, id);
-CREATE INDEX IF NOT EXISTS records_partition ON records(partition);
-CREATE INDEX IF NOT EXISTS records_source ON records(source_id);
-CREATE INDEX IF NOT EXISTS records_canonical ON records(json_extract(doc, '$.canonical_url'));
-CREATE TABLE IF NOT EXISTS record_terms (
-    record_id TEXT NOT NULL,
-    field TEXT NOT NULL,
-    value TEXT NOT NULL,
-    PRIMARY KEY (record_id, field, value)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS record_terms_value ON record_terms(field, value);
-CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(
-    title, text, content='', tokenize='unicode61 remove_diacritics 2'
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS records_tri USING fts5(
-    title, text, content='records', content_rowid='rowid', tokenize='trigram'
-);
-CREATE TABLE IF NOT EXISTS audit (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    record_id TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    actor TEXT NOT NULL,
-    at TEXT NOT NULL,
-    changes TEXT NOT NULL,
-    UNIQUE (record_id, version)
-);
-"""
 
 #: Scalar filter fields → column.
 _COLUMNS = {
@@ -109,9 +71,12 @@ _COLUMNS = {
     "flagged": "flagged",
     "lang": "lang",
     "triage.status": "triage_status",
+    "triage.label": "triage_label",
+    "triage.assignee": "triage_assignee",
+    "lifecycle.status": "lifecycle_status",
 }
-#: List filter fields → (record field, item key), kept in ``record_terms``.
-_LIST_FIELDS = {"indicators.id": ("indicators", "id"), "entities.value": ("entities", "value")}
+#: Range and sort fields → column.
+_RANGE_COLUMNS = {"score": "score", "fetched_at": "fetched_ms", "published_at": "published_ms"}
 
 
 def _sql_value(value: Any) -> Any:
@@ -144,8 +109,8 @@ class SQLiteStore:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.execute("PRAGMA busy_timeout=10000")
-                conn.executescript(_SCHEMA)
-            except sqlite3.Error as exc:
+                migrate(conn)
+            except (sqlite3.Error, RuntimeError) as exc:
                 raise StoreError(
                     f"cannot open the SQLite store at {self.path}: {exc}; "
                     "check LUREWATCH_DATA_DIR is a writable directory"
@@ -203,11 +168,13 @@ class SQLiteStore:
                     continue
                 doc.update(derived)
                 conn.execute(
-                    "UPDATE records SET lang = ?, flagged = ?, score = ?, doc = ? WHERE rowid = ?",
-                    (d["lang"], _sql_value(d["flagged"]), d["score"], self._dump(doc), rowid),
+                    "UPDATE records SET lang = ?, flagged = ?, score = ?, lifecycle_status = ?,"
+                    " doc = ? WHERE rowid = ?",
+                    (d["lang"], _sql_value(d["flagged"]), d["score"], doc["lifecycle"]["status"],
+                     self._dump(doc), rowid),
                 )
                 conn.execute("DELETE FROM record_terms WHERE record_id = ?", (record.id,))
-                self._insert_terms(conn, d)
+                self._insert_terms(conn, doc)
                 result.updated += 1
         return result
 
@@ -228,7 +195,8 @@ class SQLiteStore:
                         continue
                     doc["lifecycle"] = entry.lifecycle()
                     conn.execute(
-                        "UPDATE records SET doc = ? WHERE rowid = ?", (self._dump(doc), rowid)
+                        "UPDATE records SET doc = ?, lifecycle_status = ? WHERE rowid = ?",
+                        (self._dump(doc), doc["lifecycle"]["status"], rowid),
                     )
                     changed += 1
         return changed
@@ -239,15 +207,18 @@ class SQLiteStore:
 
     def _insert(self, conn: sqlite3.Connection, d: dict[str, Any]) -> None:
         doc = {k: v for k, v in d.items() if k not in ("title", "text")}
+        cols = columns(d)
         cur = conn.execute(
             "INSERT INTO records (id, source_id, source_kind, partition, fetched_at,"
             " published_at, lang, flagged, score, triage_status, triage_version, title, text,"
-            " doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " doc, triage_label, triage_assignee, fetched_ms, published_ms, lifecycle_status)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 d["id"], d["source_id"], d["source_kind"], d["partition"], d["fetched_at"],
                 d["published_at"], d["lang"], _sql_value(d["flagged"]), d["score"],
                 d["triage"]["status"], d["triage"]["version"], d["title"], d["text"],
-                self._dump(doc),
+                self._dump(doc), cols["triage_label"], cols["triage_assignee"],
+                cols["fetched_ms"], cols["published_ms"], cols["lifecycle_status"],
             ),
         )
         conn.execute(
@@ -262,13 +233,9 @@ class SQLiteStore:
 
     @staticmethod
     def _insert_terms(conn: sqlite3.Connection, d: dict[str, Any]) -> None:
-        rows = {
-            (d["id"], name, str(item[key]))
-            for name, (list_field, key) in _LIST_FIELDS.items()
-            for item in d[list_field]
-        }
         conn.executemany(
-            "INSERT OR IGNORE INTO record_terms (record_id, field, value) VALUES (?, ?, ?)", rows
+            "INSERT OR IGNORE INTO record_terms (record_id, field, value) VALUES (?, ?, ?)",
+            term_rows(d),
         )
 
     # -- reads ---------------------------------------------------------------------------
@@ -307,8 +274,8 @@ class SQLiteStore:
                     "(r.title LIKE ? ESCAPE '\\' OR r.text LIKE ? ESCAPE '\\')"
                 )
                 params += [_like(sub), _like(sub)]
-        values, score_gte = normalize_filters(filters)
-        for name, vals in values.items():
+        spec = normalize_filters(filters)
+        for name, vals in spec.values.items():
             present = [_sql_value(v) for v in vals if v is not None]
             alts: list[str] = []
             if name in _COLUMNS:
@@ -332,9 +299,14 @@ class SQLiteStore:
                     )
                     params.append(name)
             clauses.append("(" + " OR ".join(alts) + ")")
-        if score_gte is not None:
-            clauses.append("r.score >= ?")
-            params.append(score_gte)
+        for fld, (low, high) in spec.ranges.items():
+            col = f"r.{_RANGE_COLUMNS[fld]}"
+            if low is not None:
+                clauses.append(f"{col} >= ?")
+                params.append(low)
+            if high is not None:
+                clauses.append(f"{col} <= ?")
+                params.append(high)
         return (" AND ".join(clauses) or "1"), params
 
     def count(self, filters: dict[str, Any] | None = None) -> int:
@@ -358,8 +330,8 @@ class SQLiteStore:
         field, desc = parse_sort(sort)
         facet_names = check_facets(facets)
         where, params = self._where(query, filters)
-        direction = "DESC" if desc else "ASC"
-        order = f"r.{field} IS NULL, r.{field} {direction}, r.id ASC"
+        col = _RANGE_COLUMNS[field]
+        order = f"r.{col} IS NULL, r.{col} {'DESC' if desc else 'ASC'}, r.id ASC"
         terms = parse_query(query)
         with self._lock:
             conn = self.conn
@@ -390,6 +362,8 @@ class SQLiteStore:
             rows = conn.execute(sql, [*params, FACET_SIZE]).fetchall()
             if name == "flagged":
                 return {facet_key(bool(v)): n for v, n in rows}
+            if name == "triage.label":
+                return {str(int(v)): n for v, n in rows}
             return {facet_key(v): n for v, n in rows}
         sql = (
             "SELECT t.value, COUNT(*) AS n FROM record_terms t"  # noqa: S608
@@ -398,6 +372,56 @@ class SQLiteStore:
         )
         rows = conn.execute(sql, [name, *params, FACET_SIZE]).fetchall()
         return {v: n for v, n in rows}
+
+    def scan(self, query: str | None = None, *, filters: dict[str, Any] | None = None,
+             sort: str = "-score", page: int = 1000) -> Iterator[Record]:
+        """Every match in ``sort`` order, by keyset pages (no OFFSET): each page continues
+        after the last (missing-last, value, id) key of the one before."""
+        field, desc = parse_sort(sort)
+        col = f"r.{_RANGE_COLUMNS[field]}"
+        where, params = self._where(query, filters)
+        cmp = "<" if desc else ">"
+        last: tuple[Any, str] | None = None
+        while True:
+            extra, extra_params = "", []
+            if last is not None:
+                value, rid = last
+                if value is None:
+                    extra = f" AND {col} IS NULL AND r.id > ?"
+                    extra_params = [rid]
+                else:
+                    extra = (f" AND ({col} IS NULL OR {col} {cmp} ? OR ({col} = ? AND r.id > ?))")
+                    extra_params = [value, value, rid]
+            with self._lock:
+                rows = self.conn.execute(
+                    f"SELECT title, text, doc, {col}, r.id FROM records r"  # noqa: S608
+                    f" WHERE {where}{extra} ORDER BY {col} IS NULL, {col}"
+                    f" {'DESC' if desc else 'ASC'}, r.id ASC LIMIT ?",
+                    [*params, *extra_params, page],
+                ).fetchall()
+            for title, text, doc, _, _ in rows:
+                yield self._record(title, text, doc)
+            if len(rows) < page:
+                return
+            last = (rows[-1][3], rows[-1][4])
+
+    def pivot(self, entity_value: str, entity_type: str | None = None, *,
+              size: int = 1000) -> SearchResult:
+        field, value = (("entity", entity_key(entity_type, entity_value)) if entity_type
+                        else ("entities.value", entity_value))
+        where = "r.id IN (SELECT record_id FROM record_terms WHERE field = ? AND value = ?)"
+        params: list[Any] = [field, value]
+        with self._lock:
+            conn = self.conn
+            total = conn.execute(f"SELECT COUNT(*) FROM records r WHERE {where}",  # noqa: S608
+                                 params).fetchone()[0]
+            rows = conn.execute(
+                f"SELECT title, text, doc FROM records r WHERE {where}"  # noqa: S608
+                " ORDER BY r.fetched_ms IS NULL, r.fetched_ms, r.id LIMIT ?", [*params, size],
+            ).fetchall()
+            facets = {name: self._facet(conn, name, where, params) for name in ("source_id", "country")}
+        return SearchResult(total=int(total), hits=[Hit(self._record(*row)) for row in rows],
+                            facets=facets)
 
     def queue(self, *, partition: str | None = None, size: int = 50) -> list[Record]:
         filters: dict[str, Any] = {"flagged": True}
@@ -426,12 +450,19 @@ class SQLiteStore:
             triage, entry = apply_changes(doc["triage"], changes, actor=actor, at=self.clock())
             doc["triage"] = triage
             cur = conn.execute(
-                "UPDATE records SET doc = ?, triage_status = ?, triage_version = ?"
-                " WHERE id = ? AND triage_version = ?",
-                (self._dump(doc), triage["status"], triage["version"], record_id, version),
+                "UPDATE records SET doc = ?, triage_status = ?, triage_version = ?,"
+                " triage_label = ?, triage_assignee = ? WHERE id = ? AND triage_version = ?",
+                (self._dump(doc), triage["status"], triage["version"], triage.get("label"),
+                 triage.get("assignee"), record_id, version),
             )
             if cur.rowcount != 1:  # cannot happen under the write lock; kept as a guard
                 raise ConflictError(f"record {record_id} changed during the triage update")
+            conn.execute("DELETE FROM record_terms WHERE record_id = ? AND field = 'triage.tags'",
+                         (record_id,))
+            conn.executemany(
+                "INSERT OR IGNORE INTO record_terms (record_id, field, value) VALUES (?, ?, ?)",
+                [(record_id, "triage.tags", t) for t in triage.get("tags") or []],
+            )
             conn.execute(
                 "INSERT INTO audit (record_id, version, actor, at, changes) VALUES (?, ?, ?, ?, ?)",
                 (record_id, entry["version"], entry["actor"], entry["at"],

@@ -8,7 +8,7 @@ from typing import Any
 from pipeline.records import TRIAGE_STATUSES
 
 #: Triage fields an investigator may change.
-TRIAGE_CHANGEABLE = ("status", "label", "assignee", "note")
+TRIAGE_CHANGEABLE = ("status", "label", "assignee", "note", "tags")
 
 
 def utc_now() -> str:
@@ -32,6 +32,11 @@ def apply_changes(
         raise ValueError(f"triage status {changes['status']!r} is not one of {TRIAGE_STATUSES}")
     if "label" in changes and changes["label"] not in (0, 1, None):
         raise ValueError(f"triage label {changes['label']!r} must be 0, 1 or None")
+    if "tags" in changes:
+        tags = changes["tags"]
+        if not isinstance(tags, list | tuple) or not all(isinstance(t, str) and t.strip() for t in tags):
+            raise ValueError(f"triage tags {tags!r} must be a list of non-empty strings")
+        changes = {**changes, "tags": sorted({t.strip() for t in tags})}
     if not actor:
         raise ValueError("a triage change needs an actor")
     new = dict(triage)

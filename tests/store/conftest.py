@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -11,9 +12,26 @@ import pytest
 from pipeline.records import Entity, IndicatorHit, Record
 from pipeline.store.base import Store
 from pipeline.store.elasticsearch import ElasticsearchStore
+from pipeline.store.es_bulk import RetryPolicy
 from pipeline.store.sqlite import SQLiteStore
 
 FIXED_NOW = "2025-03-01T12:00:00.000Z"
+#: Retries that give up in well under a second (tests of dead nodes stay fast).
+FAST_RETRY = RetryPolicy(max_retries=2, initial_backoff=0.05, max_backoff=0.2)
+
+
+@pytest.fixture
+def es_index(es_url: str) -> Iterator[str]:
+    """A fresh alias name for one test; its backing indices, audit index and template are
+    deleted after (overrides the session conftest's, which knows only single indices)."""
+    from elasticsearch import Elasticsearch
+
+    name = f"lurewatch-test-{uuid.uuid4().hex[:12]}"
+    yield name
+    with Elasticsearch(es_url) as es:
+        es.indices.delete(index=[f"{name}-d*", f"{name}-audit", name], ignore_unavailable=True,
+                          allow_no_indices=True)
+        es.options(ignore_status=404).indices.delete_index_template(name=name)
 
 
 def make_record(
@@ -113,7 +131,8 @@ def store(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Store]:
     else:
         url = request.getfixturevalue("es_url")
         index = request.getfixturevalue("es_index")
-        s = ElasticsearchStore(url, index, replicas=0, clock=lambda: FIXED_NOW)
+        s = ElasticsearchStore(url, index, replicas=0, clock=lambda: FIXED_NOW,
+                               data_dir=tmp_path / "data", retry=FAST_RETRY)
     s.setup()
     yield s
     s.close()

@@ -47,7 +47,7 @@ def test_upsert_updates_derived_fields_and_keeps_capture_and_triage(
     loaded: Store, records: R
 ) -> None:
     vi = records["vi"]
-    loaded.update_triage(vi.id, {"status": "reviewing"}, expected_version=0, actor="ana")
+    loaded.update_triage(vi.id, {"status": "in_review"}, expected_version=0, actor="ana")
     rerun = dataclasses.replace(
         vi,
         score=0.4, flagged=False, indicators=[], lang="vi-VN", model_version="clf-2",
@@ -62,7 +62,7 @@ def test_upsert_updates_derived_fields_and_keeps_capture_and_triage(
     assert got.stages == {"score": "clf-2"}
     assert got.model_version == "clf-2"
     assert (got.author, got.extra, got.text, got.title) == (vi.author, vi.extra, vi.text, vi.title)
-    assert (got.triage.status, got.triage.version) == ("reviewing", 1)
+    assert (got.triage.status, got.triage.version) == ("in_review", 1)
     # derived filter fields follow the update
     assert vi.id not in hit_ids(loaded, filters={"indicators.id": "high_salary"})
     assert vi.id not in {r.id for r in loaded.queue()}
@@ -183,20 +183,20 @@ def test_queue_is_flagged_highest_score_first(loaded: Store, records: R) -> None
 def test_update_triage_bumps_version_and_writes_audit(loaded: Store, records: R) -> None:
     zh = records["zh"]
     updated = loaded.update_triage(
-        zh.id, {"status": "reviewing", "assignee": "ana"}, expected_version=0, actor="ana"
+        zh.id, {"status": "in_review", "assignee": "ana"}, expected_version=0, actor="ana"
     )
     assert (updated.triage.status, updated.triage.assignee, updated.triage.version) == (
-        "reviewing", "ana", 1)
+        "in_review", "ana", 1)
     assert (updated.triage.updated_by, updated.triage.updated_at) == (
         "ana", "2025-03-01T12:00:00.000Z")
     assert loaded.get(zh.id) == updated
-    assert hit_ids(loaded, filters={"triage.status": "reviewing"}) == {zh.id}
+    assert hit_ids(loaded, filters={"triage.status": "in_review"}) == {zh.id}
     loaded.update_triage(zh.id, {"status": "escalated", "label": 1}, expected_version=1,
                          actor="bo")
     trail = loaded.audit(zh.id)
     assert [(e["version"], e["actor"]) for e in trail] == [(1, "ana"), (2, "bo")]
-    assert trail[0]["changes"] == {"status": ["new", "reviewing"], "assignee": [None, "ana"]}
-    assert trail[1]["changes"] == {"status": ["reviewing", "escalated"], "label": [None, 1]}
+    assert trail[0]["changes"] == {"status": ["new", "in_review"], "assignee": [None, "ana"]}
+    assert trail[1]["changes"] == {"status": ["in_review", "escalated"], "label": [None, 1]}
     assert trail[0]["record_id"] == zh.id
     assert trail[0]["at"] == "2025-03-01T12:00:00.000Z"
     assert loaded.audit(records["uk"].id) == []
@@ -204,7 +204,7 @@ def test_update_triage_bumps_version_and_writes_audit(loaded: Store, records: R)
 
 def test_stale_triage_version_conflicts_and_changes_nothing(loaded: Store, records: R) -> None:
     th = records["th"]
-    loaded.update_triage(th.id, {"status": "reviewing"}, expected_version=0, actor="ana")
+    loaded.update_triage(th.id, {"status": "in_review"}, expected_version=0, actor="ana")
     before = loaded.get(th.id)
     with pytest.raises(ConflictError, match="version 1, not 0"):
         loaded.update_triage(th.id, {"status": "dismissed"}, expected_version=0, actor="bo")
@@ -225,7 +225,7 @@ def test_missing_id_raises_not_found(loaded: Store) -> None:
     with pytest.raises(NotFoundError):
         loaded.get(missing)
     with pytest.raises(NotFoundError):
-        loaded.update_triage(missing, {"status": "reviewing"}, expected_version=0, actor="a")
+        loaded.update_triage(missing, {"status": "in_review"}, expected_version=0, actor="a")
 
 
 # -- backend specifics -------------------------------------------------------------------
