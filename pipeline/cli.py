@@ -300,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="127.0.0.1 port for the demo sources (default 8765; keep it the same "
                    "between runs so ids stay the same)")
     p.set_defaults(func=cmd_demo)
+    __import__("pipeline.cli_store").cli_store.add_commands(sub)
     return ap
 
 
