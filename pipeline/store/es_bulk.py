@@ -34,6 +34,8 @@ class RetryPolicy:
     max_backoff: float = 30.0
     max_doc_bytes: int = 5_000_000
     chunk_size: int = 500
+    #: How long a bulk waits for an unavailable shard before answering 503 (server default 1m).
+    bulk_timeout: str | None = None
 
     def delays(self) -> Iterator[float]:
         for n in range(self.max_retries):
@@ -112,6 +114,7 @@ def send(
                 raise_on_error=False, raise_on_exception=False,
                 max_retries=policy.max_retries, initial_backoff=policy.initial_backoff,
                 max_backoff=policy.max_backoff, retry_on_status=RETRY_STATUS, yield_ok=True,
+                **({"timeout": policy.bulk_timeout} if policy.bulk_timeout else {}),
             ):
                 item = next(iter(info.values()))
                 pending.pop(item["_id"], None)
