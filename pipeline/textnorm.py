@@ -33,13 +33,22 @@ character the ``[start, end)`` span of the original it came from:
    keyword. Tokens that are part of a handle, e-mail, URL path or number are left alone.
 
 :attr:`NormText.evasions` names the passes that changed something (a signal in itself).
+
+Speed (one call per text and process: :func:`normalize_text` is cached, so the indicator,
+extraction and feature steps share it): the text is kept as a string, and the offset map is
+built only once a pass changes the length. Each pass first runs a cheap check (a regex that
+starts with a character class, which ``re`` scans fast) and returns when it has nothing to do;
+NFKC looks only at runs that ``unicodedata.is_normalized`` rejects; a round stops as soon as
+a pass is given the same text as in the previous round. The character classes of pass 1 are
+computed from :mod:`unicodedata` at first use (about 0.3 s). ``_normalize(text, fast=False)``
+skips every shortcut; tests check both give the same result.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -64,8 +73,6 @@ LEET_KEYWORDS = frozenset({
 })
 _LEET = {"0": "o", "1": "li", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a", "$": "s"}
 
-Item = tuple[str, int, int]  # (character, original start, original end)
-
 
 @dataclass(frozen=True)
 class NormText:
@@ -87,71 +94,207 @@ class NormText:
         return self.starts[start], self.ends[end - 1]
 
 
-def _text(items: list[Item]) -> str:
-    return "".join(ch for ch, _, _ in items)
+class _Buf:
+    """The text being normalized and its offset map (``None`` while it is the identity)."""
+
+    __slots__ = ("ends", "starts", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] | None = None
+        self.ends: list[int] | None = None
+
+    def maps(self) -> tuple[list[int], list[int]]:
+        if self.starts is None or self.ends is None:
+            self.starts, self.ends = list(range(len(self.text))), list(range(1, len(self.text) + 1))
+        return self.starts, self.ends
+
+    def span(self, i: int, j: int) -> tuple[int, int]:
+        """The original span covering characters ``[i, j)`` (non-empty)."""
+        if self.starts is None or self.ends is None:
+            return i, j
+        return min(self.starts[i:j]), max(self.ends[i:j])
+
+    def merged(self, i: int, j: int, chars: str) -> Edit:
+        """Replace ``[i, j)`` by ``chars``, each mapped to the span ``[i, j)`` came from."""
+        s, e = self.span(i, j)
+        return i, j, chars, [s] * len(chars), [e] * len(chars)
+
+    def kept(self, i: int, j: int, keep: list[int]) -> Edit:
+        """Replace ``[i, j)`` by the characters at positions ``keep``, with their own spans."""
+        starts, ends = self.maps()
+        return (i, j, "".join(self.text[k] for k in keep), [starts[k] for k in keep], [ends[k] for k in keep])
+
+    def splice(self, edits: list[Edit]) -> None:
+        """Apply sorted, non-overlapping edits."""
+        if not edits:
+            return
+        starts, ends = self.maps()
+        text: list[str] = []
+        new_starts: list[int] = []
+        new_ends: list[int] = []
+        pos = 0
+        for i, j, chars, s, e in edits:
+            text += (self.text[pos:i], chars)
+            new_starts += starts[pos:i]
+            new_starts += s
+            new_ends += ends[pos:i]
+            new_ends += e
+            pos = j
+        text.append(self.text[pos:])
+        new_starts += starts[pos:]
+        new_ends += ends[pos:]
+        self.text, self.starts, self.ends = "".join(text), new_starts, new_ends
+
+    def substitute(self, subs: dict[int, str]) -> None:
+        """Replace single characters (position → one character); the map is unchanged."""
+        chars = list(self.text)
+        for k, ch in subs.items():
+            chars[k] = ch
+        self.text = "".join(chars)
 
 
-def _merged(chars: str, group: list[Item]) -> list[Item]:
-    """``chars`` all mapped to the span covering ``group``."""
-    start, end = min(s for _, s, _ in group), max(e for _, _, e in group)
-    return [(ch, start, end) for ch in chars]
+Edit = tuple[int, int, str, list[int], list[int]]  # (start, end, new characters, their starts, ends)
 
 
-def _splice(items: list[Item], edits: Iterable[tuple[int, int, list[Item]]]) -> list[Item]:
-    """Replace ``items[i:j]`` by the given items for each non-overlapping, sorted edit."""
-    out: list[Item] = []
-    pos = 0
-    for i, j, new in edits:
-        out.extend(items[pos:i])
-        out.extend(new)
-        pos = j
-    out.extend(items[pos:])
+def _char_class(chars: Iterable[int]) -> str:
+    """A regex character class of the code points ``chars`` (ranges)."""
+    cps = sorted(set(chars))
+    parts = []
+    i = 0
+    while i < len(cps):
+        j = i
+        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+            j += 1
+        lo, hi = re.escape(chr(cps[i])), re.escape(chr(cps[j]))
+        parts.append(lo if i == j else f"{lo}-{hi}")
+        i = j + 1
+    return "[" + "".join(parts) + "]" if parts else r"[^\s\S]"
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+class _CharSet:
+    """Finds any of a set of characters. ``re`` tests a class with astral code points range
+    by range, a BMP-only class with one bitmap lookup: the two halves are searched apart."""
+
+    def __init__(self, chars: Iterable[int]) -> None:
+        cps = set(chars)
+        self.bmp = re.compile(_char_class(c for c in cps if c <= 0xFFFF))
+        self.astral = re.compile(_char_class(c for c in cps if c > 0xFFFF))
+
+    def search(self, text: str) -> bool:
+        return bool(self.bmp.search(text) or (_ASTRAL.search(text) and self.astral.search(text)))
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """Character classes of the first pass, computed once from :mod:`unicodedata`."""
+
+    touch: _CharSet  # invisible, local digits, whitespace other than " "
+    invisible: re.Pattern[str]
+    digits: _CharSet
+    spaces: re.Pattern[str]
+    digit_of: dict[int, str]
+    space_of: dict[int, str]
+    #: Clusters NFKC may change: a character followed by combining marks, or a single
+    #: character that NFKC changes on its own. Any other cluster is one stable character.
+    cluster: re.Pattern[str]
+    any_cluster: re.Pattern[str]
+    mark: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    marks, changed, digit_of, spaces = [], [], {}, []
+    for cp in range(0x110000):
+        ch = chr(cp)
+        if unicodedata.combining(ch):
+            marks.append(cp)
+        if ch.isspace() and ch != " ":
+            spaces.append(cp)
+        if cp < 0x80:
+            continue
+        if ch.isdigit() and ch not in _INVISIBLE:
+            try:
+                digit_of[cp] = str(unicodedata.digit(ch))
+            except (TypeError, ValueError):
+                pass
+        if unicodedata.normalize("NFKC", ch) != ch:
+            changed.append(cp)
+    invisible = [ord(c) for c in _INVISIBLE]
+    mark = _char_class(marks)
+    return _Tables(
+        touch=_CharSet([*invisible, *digit_of, *spaces]),
+        invisible=re.compile(_char_class(invisible)),
+        digits=_CharSet(digit_of),
+        spaces=re.compile(_char_class(spaces)),
+        digit_of=digit_of,
+        space_of=dict.fromkeys(spaces, " "),
+        cluster=re.compile(f"(?s).{mark}+|{_char_class(changed)}"),
+        any_cluster=re.compile(f"(?s).{mark}*"),
+        mark=re.compile(mark),
+    )
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _unstable(text: str, tab: _Tables) -> list[tuple[int, int]]:
+    """Stretches of whole clusters that NFKC may change. A string NFKC leaves alone holds
+    no cluster NFKC would change (composition never reaches back past a cluster's base), so
+    only non-ASCII runs (with the ASCII base of a leading mark) that are not normalized as a
+    whole need a look cluster by cluster."""
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return []
+    out = []
+    for m in _NON_ASCII.finditer(text):
+        a, b = m.span()
+        if a and tab.mark.match(text, a):
+            a -= 1
+        if not unicodedata.is_normalized("NFKC", text[a:b]):
+            out.append((a, b))
     return out
 
 
 # -- pass 1: characters ------------------------------------------------------------------
 
-def _chars(items: list[Item], flags: set[str]) -> list[Item]:
-    kept: list[Item] = []
-    for ch, s, e in items:
-        if ch in _INVISIBLE:
-            if ch in _HIDDEN:
+def _chars(buf: _Buf, flags: set[str], fast: bool) -> None:
+    tab = _tables()
+    if fast and buf.text.isascii():
+        if _ASCII_SPACE.search(buf.text):
+            buf.text = _ASCII_SPACE.sub(" ", buf.text)
+    elif not fast or tab.touch.search(buf.text):
+        removed = [m.start() for m in tab.invisible.finditer(buf.text)]
+        if removed:
+            if any(buf.text[k] in _HIDDEN for k in removed):
                 flags.add("invisible")
-            continue
-        if ch.isdigit() and not ch.isascii():
-            try:
-                kept.append((str(unicodedata.digit(ch)), s, e))
-                flags.add("digits")
-                continue
-            except (TypeError, ValueError):
-                pass
-        kept.append((" " if ch.isspace() else ch, s, e))
+            buf.splice([(k, k + 1, "", [], []) for k in removed])
+        if tab.digits.search(buf.text):
+            flags.add("digits")
+            buf.text = buf.text.translate(tab.digit_of)
+        buf.text = tab.spaces.sub(" ", buf.text)
     # NFKC per cluster: a base character and the combining marks after it.
-    clustered: list[Item] = []
-    i = 0
-    while i < len(kept):
-        j = i + 1
-        while j < len(kept) and unicodedata.combining(kept[j][0]):
-            j += 1
-        group = kept[i:j]
-        raw = _text(group)
-        norm = raw if raw.isascii() else unicodedata.normalize("NFKC", raw)
-        if norm == raw:
-            clustered.extend(group)
-        else:
-            flags.add("nfkc")
-            clustered.extend(_merged(norm, group))
-        i = j
-    out: list[Item] = []
-    for ch, s, e in clustered:
-        if ch.isspace():
-            if not out or out[-1][0] == " ":
-                continue
-            ch = " "
-        out.append((ch, s, e))
-    while out and out[-1][0] == " ":
-        out.pop()
-    return out
+    edits: list[Edit] = []
+    for a, b in _unstable(buf.text, tab) if fast else [(0, len(buf.text))]:
+        for m in (tab.cluster if fast else tab.any_cluster).finditer(buf.text, a, b):
+            raw = m.group()
+            norm = raw if raw.isascii() else unicodedata.normalize("NFKC", raw)
+            if norm != raw:
+                flags.add("nfkc")
+                edits.append(buf.merged(m.start(), m.end(), norm.translate(tab.space_of)))
+    buf.splice(edits)
+    # Whitespace runs to one space, ends stripped.
+    text = buf.text
+    if not fast or "  " in text or text[:1] == " " or text[-1:] == " ":
+        buf.splice([(m.start(), m.end(), "", [], []) if m.start() == 0 or m.end() == len(text)
+                    else (m.start() + 1, m.end(), "", [], []) for m in _SPACES.finditer(text)])
+
+
+_ASCII_SPACE = re.compile("[\t\n\x0b\x0c\r\x1c-\x1f]")
+#: Leading and trailing spaces, and every space after the first of a run.
+_SPACES = re.compile(r"\A +| +\Z| {2,}")
 
 
 # -- pass 2: bracketed at / dot ----------------------------------------------------------
@@ -159,27 +302,29 @@ def _chars(items: list[Item], flags: set[str]) -> list[Item]:
 _AT_DOT = re.compile(
     r" ?(?:[\[({<【〔「] ?(?:(?P<at>at|@|a còng)|(?P<dot>dot|\.|chấm|titik|จุด|点|點)) ?[\])}>】〕」]"
     r"|\[(?P<a>a)\]) ?", re.IGNORECASE)
+_O_NUMBER = re.compile(r"(?<![\w.,])(?=[\dOo.,]*\d)(?=[\dOo.,]*[Oo])[\dOo](?:[\dOo.,]*[\dOo])?(?![\w])")
+#: Shortcuts. Every ``_AT_DOT`` match starts its bracket with one of these; every
+#: ``_O_NUMBER`` match holds a digit with only "." or "," between it and an O/o.
+_AT_DOT_PRE = re.compile(r"[\[({<【〔「](?: ?(?:at|@|a còng|dot|\.|chấm|titik|จุด|点|點) ?[\])}>】〕」]|a\])", re.I)
+_O_PRE = re.compile(r"[\dOo](?:(?<=\d)[.,]*[Oo]|(?<=[Oo])[Oo.,]*\d)")
 
 
-def _at_dot(items: list[Item], flags: set[str]) -> list[Item]:
-    edits = []
-    for m in _AT_DOT.finditer(_text(items)):
-        symbol = "." if m.group("dot") else "@"
-        edits.append((m.start(), m.end(), _merged(symbol, items[m.start():m.end()])))
+def _at_dot(buf: _Buf, flags: set[str], fast: bool) -> None:
+    edits = [] if fast and not _AT_DOT_PRE.search(buf.text) else [
+        buf.merged(m.start(), m.end(), "." if m.group("dot") else "@") for m in _AT_DOT.finditer(buf.text)]
     if edits:
         flags.add("at_dot")
-    items = _splice(items, edits)
-    out = list(items)
-    for m in _O_NUMBER.finditer(_text(items)):
+        buf.splice(edits)
+    if fast and not _O_PRE.search(buf.text):
+        return
+    subs = {}
+    for m in _O_NUMBER.finditer(buf.text):
         for k in range(m.start(), m.end()):
-            ch, s, e = out[k]
-            if ch in "Oo":
-                out[k] = ("0", s, e)
-                flags.add("letter_digits")
-    return out
-
-
-_O_NUMBER = re.compile(r"(?<![\w.,])(?=[\dOo.,]*\d)(?=[\d.,]*[Oo])[\dOo](?:[\dOo.,]*[\dOo])?(?![\w])")
+            if buf.text[k] in "Oo":
+                subs[k] = "0"
+    if subs:
+        flags.add("letter_digits")
+        buf.substitute(subs)
 
 
 # -- pass 3: spaced letters --------------------------------------------------------------
@@ -192,6 +337,15 @@ _THAI = r"[\u0e01-\u0e30\u0e32\u0e33\u0e40-\u0e46][\u0e31\u0e34-\u0e3a\u0e47-\u0
 _THAI_MARK = frozenset("\u0e31" + "".join(map(chr, range(0x0E34, 0x0E3B))) + "".join(map(chr, range(0x0E47, 0x0E4F))))
 _SPACED_THAI = re.compile(
     rf"(?<![\u0e01-\u0e4e]){_THAI}(?P<sep> |\.)(?:{_THAI}(?P=sep))+{_THAI}(?![\u0e01-\u0e4e])")
+#: Shortcuts: what a match of each must contain (a second and a third single letter with
+#: separator characters around them; two Han characters with a space between; a Thai letter
+#: or mark, a separator, a Thai letter). These start with a character class, which ``re``
+#: scans for quickly; the patterns themselves start with a lookbehind.
+_SPACED_PRE = {
+    "": re.compile(r"[ .\-_*|~+·•][^\W_][ .\-_*|~+·•]+[^\W_][ .\-_*|~+·•]"),
+    "han": re.compile(f"{_HAN} {_HAN}"),
+    "thai": re.compile(r"[\u0e01-\u0e4e][ .][\u0e01-\u0e30\u0e32\u0e33\u0e40-\u0e46]"),
+}
 
 
 def _in_address(text: str, start: int, end: int) -> bool:
@@ -203,22 +357,24 @@ def _in_address(text: str, start: int, end: int) -> bool:
     return any(c in chunk for c in "/@=")
 
 
-def _spaced(items: list[Item], flags: set[str]) -> list[Item]:
-    text = _text(items)
-    edits = []
-    for rx in (_SPACED, _SPACED_HAN, _SPACED_THAI):
+def _spaced(buf: _Buf, flags: set[str], fast: bool) -> None:
+    text = buf.text
+    edits: list[Edit] = []
+    for rx, pre in ((_SPACED, ""), (_SPACED_HAN, "han"), (_SPACED_THAI, "thai")):
+        if fast and not _SPACED_PRE[pre].search(text):
+            continue
         for m in rx.finditer(text):
-            kept = [it for it in items[m.start():m.end()] if it[0].isalnum() or it[0] in _THAI_MARK]
-            if rx is _SPACED and sum(ch.isalpha() for ch, _, _ in kept) < 3:
+            keep = [k for k in range(m.start(), m.end()) if text[k].isalnum() or text[k] in _THAI_MARK]
+            if rx is _SPACED and sum(text[k].isalpha() for k in keep) < 3:
                 continue
             if _in_address(text, m.start(), m.end()):
                 continue
-            if any(m.start() < j and i < m.end() for i, j, _ in edits):
+            if any(m.start() < j and i < m.end() for i, j, *_ in edits):
                 continue
-            edits.append((m.start(), m.end(), kept))
+            edits.append(buf.kept(m.start(), m.end(), keep))
     if edits:
         flags.add("spaced")
-    return _splice(items, sorted(edits, key=lambda ed: ed[0]))
+        buf.splice(sorted(edits, key=lambda ed: ed[0]))
 
 
 # -- pass 4: confusables -----------------------------------------------------------------
@@ -226,8 +382,16 @@ def _spaced(items: list[Item], flags: set[str]) -> list[Item]:
 _TOKEN = re.compile(r"[^\W_]+")
 
 
-def _confusables(items: list[Item], flags: set[str]) -> list[Item]:
-    text = _text(items)
+@lru_cache(maxsize=1)
+def _look_alikes() -> re.Pattern[str]:
+    """Any character of the loose table (which holds the strict one)."""
+    return re.compile(_char_class(ord(c) for c in loose_table()))
+
+
+def _confusables(buf: _Buf, flags: set[str], fast: bool) -> None:
+    text = buf.text
+    if fast and not _look_alikes().search(text):
+        return
     strict, loose = strict_table(), loose_table()
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
     genuine: set[str] = set()  # scripts with a real (non-look-alike, Latin-free) word
@@ -235,8 +399,7 @@ def _confusables(items: list[Item], flags: set[str]) -> list[Item]:
         scripts = {script_of(ch) for ch in tok}
         if "LATIN" not in scripts:
             genuine.update(script_of(ch) for ch in tok if ch.isalpha() and ch not in strict)
-    out = list(items)
-    changed = False
+    subs = {}
     for start, end, tok in tokens:
         letters = [ch for ch in tok if ch.isalpha()]
         if not letters or not any(ch in loose for ch in letters):
@@ -248,18 +411,40 @@ def _confusables(items: list[Item], flags: set[str]) -> list[Item]:
         else:
             continue
         for k in range(start, end):
-            ch, s, e = out[k]
-            if ch in table:
-                out[k] = (table[ch], s, e)
-                changed = True
-    if changed:
+            if text[k] in table:
+                subs[k] = table[text[k]]
+    if subs:
         flags.add("confusable")
-    return out
+        buf.substitute(subs)
 
 
 # -- pass 5: leetspeak in keywords -------------------------------------------------------
 
 _LEET_TOKEN = re.compile(r"(?<![\w@$./:#-])[A-Za-z0-9@$]+(?![\w@$/]|[.:][A-Za-z0-9])")
+
+
+#: A leet character next to a letter: every token that spells a keyword has one.
+_LEET_NEXT_TO_LETTER = re.compile(r"[013-57-9@$](?:(?<=[A-Za-z][013-57-9@$])|(?=[A-Za-z]))")
+_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@$")
+
+
+def _leet_tokens(text: str, fast: bool) -> list[re.Match[str]]:
+    """The ``_LEET_TOKEN`` matches that may spell a keyword (all of them when not ``fast``).
+    A token is a maximal run of token characters, so the run around each leet character
+    next to a letter is matched at its start."""
+    if not fast:
+        return list(_LEET_TOKEN.finditer(text))
+    out: list[re.Match[str]] = []
+    for hit in _LEET_NEXT_TO_LETTER.finditer(text):
+        start = hit.start()
+        if out and start < out[-1].end():
+            continue
+        while start and text[start - 1] in _TOKEN_CHARS:
+            start -= 1
+        m = _LEET_TOKEN.match(text, start)
+        if m is not None and (not out or m.start() >= out[-1].end()):
+            out.append(m)
+    return out
 
 
 @lru_cache(maxsize=4096)
@@ -274,36 +459,48 @@ def _unleet(token: str) -> str | None:
     return None
 
 
-def _leet(items: list[Item], flags: set[str]) -> list[Item]:
-    out = list(items)
-    for m in _LEET_TOKEN.finditer(_text(items)):
+def _leet(buf: _Buf, flags: set[str], fast: bool) -> None:
+    subs = {}
+    for m in _leet_tokens(buf.text, fast):
         kw = _unleet(m.group())
         if kw is None:
             continue
         upper = all(ch.isupper() for ch in m.group() if ch.isalpha())
         for k, (orig, want) in enumerate(zip(m.group(), kw, strict=True)):
             if not orig.isalpha():
-                _, s, e = out[m.start() + k]
-                out[m.start() + k] = (want.upper() if upper else want, s, e)
+                subs[m.start() + k] = want.upper() if upper else want
         flags.add("leet")
-    return out
+    if subs:
+        buf.substitute(subs)
 
 
-_PASSES = (_chars, _at_dot, _spaced, _confusables, _leet)
+_PASSES: tuple[Callable[[_Buf, set[str], bool], None], ...] = (_chars, _at_dot, _spaced, _confusables, _leet)
 
 
 @lru_cache(maxsize=4096)
 def normalize_text(text: str) -> NormText:
     """Normalize ``text`` (see module doc). Idempotent: normalizing the result again
     returns the same string. Every output character maps to a non-empty original span;
-    spans are monotonic."""
-    items: list[Item] = [(ch, i, i + 1) for i, ch in enumerate(text)]
+    spans are monotonic. Cached: the stages that need a text's normal form share one."""
+    return _normalize(text)
+
+
+def _normalize(text: str, fast: bool = True) -> NormText:
+    """:func:`normalize_text` without the cache. ``fast=False`` skips every shortcut (the
+    cheap checks that let a pass or a round be skipped): same result, for tests."""
+    buf = _Buf(text)
     flags: set[str] = set()
+    seen: list[str | None] = [None] * len(_PASSES)  # what each pass was given last round
     for _ in range(6):  # to a fixed point; real text settles in two rounds
-        before = _text(items)
-        for step in _PASSES:
-            items = step(items, flags)
-        if _text(items) == before:
+        before = buf.text
+        for k, step in enumerate(_PASSES):
+            if fast and buf.text == seen[k]:
+                # Same input as last round: the rest of the round would repeat it and end
+                # where this round began.
+                break
+            seen[k] = buf.text
+            step(buf, flags, fast)
+        if buf.text == before:
             break
-    return NormText(_text(items), tuple(s for _, s, _ in items), tuple(e for _, _, e in items),
-                    len(text), frozenset(flags))
+    starts, ends = buf.maps()
+    return NormText(buf.text, tuple(starts), tuple(ends), len(text), frozenset(flags))

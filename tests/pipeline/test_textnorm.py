@@ -7,12 +7,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.confusables import loose_table, script_of, strict_table
-from pipeline.textnorm import LEET_KEYWORDS, normalize_text
+from pipeline.textnorm import LEET_KEYWORDS, _normalize, normalize_text
 
 TRICKY = st.text(alphabet=st.sampled_from(list(
     "abcT.el gram@0123456789 \n\t\u200b\u200d\ufeff\u00ad１２３ＡＢＣ๑๒๓១២៣𝐓𝐞𝐥ﬁ①Ⅻ㎏ẹ̀ệ"
     "аеорсТМкЯжΑΟοα菠菜-_*|/[]()$wh4tsp5l1Oไลน์ก.【】"
 )), max_size=60)
+
+@pytest.fixture(autouse=True, scope="module")
+def _unicode_tables() -> None:
+    """Build the normalizer's character tables (about 0.1 s, once) outside Hypothesis's deadline."""
+    _normalize("warm up")
+
 
 _LEET_FOR = {"o": "0", "l": "1", "i": "1", "e": "3", "a": "4", "s": "5", "t": "7", "b": "8", "g": "9"}
 _CYR_FOR = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і"}
@@ -172,3 +178,26 @@ def test_confusable_table_maps_other_scripts_to_one_latin_letter() -> None:
 ])
 def test_addresses_are_not_joined(text: str) -> None:
     assert normalize_text(text).text == text
+
+
+SIGNAL_WORDS = st.sampled_from([
+    "telegram", "WhatsApp", "te1egram", "5alary", "L0KER", "T.e.l.e.g.r.a.m", "W h a t s A p p", "Теlеgrаm",
+    "[at]", "(dot)", "【点】", "1.5OO", "O912", "₱6O,OOO", "菠 菜", "ไ ล น์", "ก.ย.", "\u0301", "ำ", "𝟙𝟚", "①",
+    "\u3000", "\x1c", "\u00a8", "가\u11a8", "\u1100\u1161", "e\u0323\u0302", "https://t.me/a-b-c-d", "@te1egram",
+])
+
+
+@settings(max_examples=400)
+@given(st.text(max_size=120) | TRICKY | st.lists(SIGNAL_WORDS | TRICKY, max_size=8).map(" ".join))
+def test_shortcuts_give_the_same_result(text: str) -> None:
+    """The cheap checks that skip a pass or a round never change the result."""
+    assert _normalize(text) == _normalize(text, fast=False)
+
+
+@pytest.mark.parametrize("text", [
+    "x\u0301 \u0301abc é\u0323 e\u0323\u0302 ำ a\u00a8 b", "𝟙𝟚𝟛 𝐓𝐞𝐥𝐞𝐠𝐫𝐚𝐦 \U0001d7ce", "가\u11a8 \u1100\u1161 ǅ",
+    "xte1egram te1egram. é5alary 5alary_ te1egram/x w4 #te1egram", "1.5OO O.1 O,O1 o1 1o", "(at) [a] 【at】 ( . )",
+    "菠 菜 ไ ล น์ T . e . l . e W  h  a  t", "\u3000x\u3000 \x1cA\x1fB\u2028", "Tele\u200bgram\u202e \ufe0f",
+])
+def test_shortcuts_give_the_same_result_on_edge_cases(text: str) -> None:
+    assert _normalize(text) == _normalize(text, fast=False)
