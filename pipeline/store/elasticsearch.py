@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
@@ -206,34 +207,17 @@ class ElasticsearchStore:
                          self.retry, self.sleep)
         except (Unavailable, StoreError) as exc:
             down = f"Elasticsearch unavailable: {exc}"
-        for chunk in _chunks(records, self.retry.chunk_size):
-            by_id: dict[str, dict[str, Any]] = {}
-            for record in chunk:
-                d = record.to_dict()
-                validate(d)
-                by_id[d["id"]] = d
+        for by_id, docs, too_big in self._prepared(records):
             if down:
                 dead.extend(self._entry(d, None, down) for d in by_id.values())
                 continue
-            docs: dict[str, dict[str, Any]] = {}
-            for rid, d in by_id.items():
-                doc = to_es(d)
-                size = len(json.dumps(doc, ensure_ascii=False).encode())
-                if size > self.retry.max_doc_bytes:
-                    dead.append(self._entry(d, 413, f"document_too_large: the record is {size} bytes"
-                                            f" as JSON, over the {self.retry.max_doc_bytes}-byte limit"
-                                            " (LUREWATCH_ES_MAX_DOC_BYTES)"))
-                else:
-                    docs[rid] = doc
+            dead.extend(too_big)
             try:
-                stored = es_bulk.call(lambda ids=list(docs): self._locate(ids), self.retry,
-                                      self.sleep, ids=list(docs))
-                ok, failures = es_bulk.send(self.es, self._actions(docs, stored, located),
-                                            self.retry, self.sleep)
+                ok, failures = self._write(docs, located)
             except Unavailable as exc:
                 down = f"Elasticsearch unavailable after {self.retry.max_retries} retries: {exc.reason}"
-                ok, failures = exc.ok, [es_bulk.Failure(i, None, down) for i in docs
-                                        if i not in {o["_id"] for o in exc.ok}]
+                acked = {o["_id"] for o in exc.ok}
+                ok, failures = exc.ok, [es_bulk.Failure(i, None, down) for i in docs if i not in acked]
             for item in ok:
                 located[item["_id"]] = item["_index"]
                 if item.get("result") == "created":
@@ -248,12 +232,72 @@ class ElasticsearchStore:
                 pass  # written and durable, visible after the next periodic refresh
         return result, dead
 
+    def _prepare(self, chunk: list[Record]) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
+        """(record dicts by id, indexed docs by id, dead-letter entries for oversized ones);
+        raises RecordError for an invalid record."""
+        by_id: dict[str, dict[str, Any]] = {}
+        for record in chunk:
+            d = record.to_dict()
+            validate(d)
+            by_id[d["id"]] = d
+        docs: dict[str, dict[str, Any]] = {}
+        too_big = []
+        for rid, d in by_id.items():
+            doc = to_es(d)
+            size = len(json.dumps(doc, ensure_ascii=False).encode())
+            if size > self.retry.max_doc_bytes:
+                too_big.append(self._entry(d, 413, f"document_too_large: the record is {size} bytes as"
+                                           f" JSON, over the {self.retry.max_doc_bytes}-byte limit"
+                                           " (LUREWATCH_ES_MAX_DOC_BYTES)"))
+            else:
+                docs[rid] = doc
+        return by_id, docs, too_big
+
+    def _prepared(self, records: Iterable[Record]) -> Iterator[tuple[dict[str, Any], dict[str, Any],
+                                                                     list[dict[str, Any]]]]:
+        """Chunks prepared one ahead in a worker thread (validation and conversion overlap the
+        previous chunk's bulk request); errors surface in input order."""
+        chunks = _chunks(records, self.retry.chunk_size)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lurewatch-prepare") as pool:
+            first = next(chunks, None)
+            ahead: Future[Any] | None = pool.submit(self._prepare, first) if first else None
+            while ahead is not None:
+                ready = ahead.result()
+                nxt = next(chunks, None)
+                ahead = pool.submit(self._prepare, nxt) if nxt else None
+                yield ready
+
+    def _write(self, docs: dict[str, dict[str, Any]], located: dict[str, str]
+               ) -> tuple[list[dict[str, Any]], list[es_bulk.Failure]]:
+        """Look up which ids exist, then one bulk: ``create`` through the alias for new ids,
+        ``update`` of derived fields in the holding index for existing ones. A ``create`` that
+        lost a race (409: created meanwhile) is looked up and sent again as an update."""
+        ok: list[dict[str, Any]] = []
+        pending = docs
+        for _ in range(3):
+            ids = [i for i in pending if i not in located]
+            stored = es_bulk.call(lambda ids=ids: self._locate(ids), self.retry, self.sleep, ids=list(pending))
+            acked, failures = es_bulk.send(self.es, self._actions(pending, stored, located),
+                                           self.retry, self.sleep)
+            ok.extend(acked)
+            raced = {f.id for f in failures if f.status == 409}
+            failures = [f for f in failures if f.id not in raced]
+            if not raced:
+                return ok, failures
+            pending = {i: docs[i] for i in raced}
+            located.update({i: self.index for i in raced})  # created meanwhile in the write index
+        return ok, failures + [es_bulk.Failure(i, 409, "kept conflicting with concurrent writers")
+                               for i in pending]
+
     def _actions(self, docs: dict[str, dict[str, Any]], stored: dict[str, tuple[str, dict[str, Any]]],
                  located: dict[str, str]) -> list[dict[str, Any]]:
-        actions = []
+        actions: list[dict[str, Any]] = []
         for rid, doc in docs.items():
             upd = {k: doc[k] for k in UPDATE_FIELDS}
             target = self.index
+            if rid not in stored and rid not in located:
+                actions.append({"_op_type": "create", "_index": self.index, "_id": rid, "_source": doc})
+                continue
             if rid in stored:
                 target, lifecycle = stored[rid]
                 # Write lifecycle only when the upsert changes it (seen live after removal),

@@ -429,7 +429,8 @@ def test_scan_yields_every_match_in_search_order(store: Store, record_factory) -
     by_date = [r for r in store.scan(sort="published_at")]
     dates = [r.published_at for r in by_date]
     present = [d for d in dates if d is not None]
-    assert present == sorted(present) and dates[len(present):] == [None] * (len(dates) - len(present))
+    assert present == sorted(present)
+    assert dates[len(present):] == [None] * (len(dates) - len(present))
     assert sum(1 for _ in store.scan(filters={"score_gte": 0.6})) == sum(1 for r in recs if r.score >= 0.6)
 
 

@@ -95,7 +95,9 @@ def test_node_stopped_mid_bulk_then_replay_restores_everything_once(
     error = outcome.get("error")
     assert isinstance(error, DeadLetterError), outcome
     msg = str(error)
-    assert "unavailable" in msg and str(store.dead.path) in msg and "lurewatch index --replay" in msg
+    assert "unavailable" in msg
+    assert str(store.dead.path) in msg
+    assert "lurewatch index --replay" in msg
     dead = store.dead.read()
     assert 0 < len(dead) == error.failed < N
     assert all("unavailable" in line["reason"].lower() for line in dead)

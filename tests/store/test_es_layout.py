@@ -95,7 +95,8 @@ def test_rollover_by_doc_count_then_rerun_updates_in_place(
     result = store.upsert(rerun + day2)
     assert (result.created, result.updated) == (0, 5)
     assert store.count() == 8
-    assert es.count(index=first)["count"] == 5 and es.count(index=second)["count"] == 3
+    assert es.count(index=first)["count"] == 5
+    assert es.count(index=second)["count"] == 3
     assert {r.id for r in store.scan(filters={"score_gte": 0.9})} == {r.id for r in day1}
     # triage and removal address the older concrete index with seq_no guards
     got = store.update_triage(day1[0].id, {"status": "in_review"}, expected_version=0, actor="ana")

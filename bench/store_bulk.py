@@ -1,0 +1,111 @@
+"""Bulk indexing throughput: LureWatch's Elasticsearch store with every safety on, against a
+plain ``elasticsearch.helpers.bulk`` of the same documents, same node, same run.
+
+    .venv/bin/python bench/store_bulk.py [--n 20000] [--rounds 3]
+
+Uses LUREWATCH_ES_URL when set, else starts its own node with scripts/es.sh (ES_PORT 9299,
+deleted afterwards). Both sides get the same synthetic records (bench/store_synth.py) and
+write into a fresh index each round with the same mapping and one refresh at the end:
+
+* baseline: ``helpers.bulk`` of ``index`` actions, each the record's indexed form
+  (``Record.to_dict`` → ``to_es``), chunks of 500, no retries, no checks.
+* LureWatch: ``ElasticsearchStore.upsert`` (record JSON Schema validation, size check,
+  rollover check, existing-id lookup over the alias, ``create``/``update`` routing, retries
+  with backoff, per-item errors and dead letter), chunks of 500.
+
+Rounds alternate (baseline, LureWatch, …); the ratio of median docs/s is reported. Goal >= 0.9.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from elasticsearch import Elasticsearch, helpers
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.store_synth import posts  # noqa: E402
+from pipeline.store.elasticsearch import ElasticsearchStore  # noqa: E402
+from pipeline.store.es_docs import to_es  # noqa: E402
+from pipeline.store.es_mapping import MAPPING  # noqa: E402
+
+
+@contextmanager
+def node() -> Iterator[str]:
+    given = os.environ.get("LUREWATCH_ES_URL", "").strip()
+    if given:
+        yield given
+        return
+    env = {**os.environ, "ES_PORT": os.environ.get("ES_PORT", "9299"), "ES_EPHEMERAL": "1"}
+    proc = subprocess.run(["bash", str(ROOT / "scripts/es.sh"), "start"], env=env, capture_output=True,
+                          text=True, check=True, timeout=300)
+    try:
+        yield proc.stdout.strip().splitlines()[-1]
+    finally:
+        subprocess.run(["bash", str(ROOT / "scripts/es.sh"), "stop"], env=env, capture_output=True,
+                       check=False, timeout=120)
+
+
+def baseline(es: Elasticsearch, records: list, name: str) -> float:
+    es.indices.create(index=name, mappings=MAPPING, settings={"number_of_shards": 1, "number_of_replicas": 0})
+    started = time.perf_counter()
+    actions = ({"_index": name, "_id": r.id, "_source": to_es(r.to_dict())} for r in records)
+    n, _ = helpers.bulk(es, actions, chunk_size=500)
+    es.indices.refresh(index=name)
+    took = time.perf_counter() - started
+    assert n == len(records) and es.count(index=name)["count"] == len(records)
+    es.indices.delete(index=name)
+    return len(records) / took
+
+
+def lurewatch(url: str, records: list, name: str, data_dir: Path) -> float:
+    store = ElasticsearchStore(url, name, replicas=0, data_dir=data_dir)
+    store.setup()
+    started = time.perf_counter()
+    result = store.upsert(records)
+    took = time.perf_counter() - started
+    assert result.created == len(records) and store.count() == len(records)
+    es = store.es
+    es.indices.delete(index=f"{name}-d*")
+    es.indices.delete(index=f"{name}-audit")
+    es.indices.delete_index_template(name=name)
+    store.close()
+    return len(records) / took
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=20_000)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    records = list(posts(args.n))
+    to_es(records[0].to_dict())  # warm-up: the gazetteer behind ``countries`` loads once
+    with node() as url, tempfile.TemporaryDirectory() as tmp:
+        es = Elasticsearch(url, request_timeout=120)
+        es.cluster.health(wait_for_status="yellow", timeout="60s")
+        base, ours = [], []
+        for r in range(args.rounds):
+            base.append(baseline(es, records, f"bench-base-{uuid.uuid4().hex[:8]}"))
+            ours.append(lurewatch(url, records, f"bench-lw-{uuid.uuid4().hex[:8]}", Path(tmp)))
+            print(f"round {r + 1}: baseline {base[-1]:.0f} docs/s, lurewatch {ours[-1]:.0f} docs/s",
+                  file=sys.stderr)
+        b, o = statistics.median(base), statistics.median(ours)
+        print(json.dumps({"docs": args.n, "rounds": args.rounds, "baseline_docs_per_s": round(b),
+                          "lurewatch_docs_per_s": round(o), "ratio": round(o / b, 3),
+                          "baseline_all": [round(x) for x in base], "lurewatch_all": [round(x) for x in ours]}))
+
+
+if __name__ == "__main__":
+    main()
