@@ -65,7 +65,8 @@ def baseline(es: Elasticsearch, records: list, name: str) -> float:
     n, _ = helpers.bulk(es, actions, chunk_size=500)
     es.indices.refresh(index=name)
     took = time.perf_counter() - started
-    assert n == len(records) and es.count(index=name)["count"] == len(records)
+    assert n == len(records)
+    assert es.count(index=name)["count"] == len(records)
     es.indices.delete(index=name)
     return len(records) / took
 
@@ -76,7 +77,8 @@ def lurewatch(url: str, records: list, name: str, data_dir: Path) -> float:
     started = time.perf_counter()
     result = store.upsert(records)
     took = time.perf_counter() - started
-    assert result.created == len(records) and store.count() == len(records)
+    assert result.created == len(records)
+    assert store.count() == len(records)
     es = store.es
     es.indices.delete(index=f"{name}-d*")
     es.indices.delete(index=f"{name}-audit")
