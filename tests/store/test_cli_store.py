@@ -46,7 +46,8 @@ def test_index_search_pivot_triage(env: dict[str, str], tmp_path: Any, capsys: p
     assert main(["triage", a.id, "--status", "escalated", "--tag", "kh", "--label", "1", "--actor", "ana"]) == 0
     assert main(["triage", a.id, "--note", "late", "--actor", "bo", "--expected-version", "0"]) == 3
     err = capsys.readouterr().err
-    assert "conflict" in err and "Nothing was changed" in err
+    assert "conflict" in err
+    assert "Nothing was changed" in err
     assert main(["search", "--json", "--filter", "triage.tags=kh", "--filter", "triage.label=1"]) == 0
     assert [json.loads(x)["record"]["triage"]["status"] for x in capsys.readouterr().out.splitlines()] == ["escalated"]
     assert main(["search", '"((AND *:*', "--json"]) == 0  # hostile text is fine
@@ -70,7 +71,9 @@ def test_failed_index_names_the_dead_letter_and_replay_command(
     src.write_text(big.to_json() + "\n", "utf-8")
     assert main(["index", str(src)]) == 2
     err = " ".join(capsys.readouterr().err.split())
-    assert "document_too_large" in err and "deadletter" in err and "lurewatch index --replay" in err
+    assert "document_too_large" in err
+    assert "deadletter" in err
+    assert "lurewatch index --replay" in err
     monkeypatch.setenv("LUREWATCH_ES_MAX_DOC_BYTES", "5000000")
     assert main(["index", "--replay"]) == 0
     assert "replayed 1 records" in " ".join(capsys.readouterr().err.split())
