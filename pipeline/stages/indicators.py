@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from pipeline.extractors.literals import folded, present, required_literals
 from pipeline.records import IndicatorHit, Record
 from pipeline.settings import Settings
 from pipeline.textnorm import normalize_text
@@ -45,13 +46,40 @@ class Indicator:
     patterns: tuple[tuple[re.Pattern[str], float], ...]  # (compiled, weight of a hit)
     all_of: tuple[tuple[str, ...], ...] = ()  # combination parts (ids or group prefixes)
     context_factor: float = 1.0
+    pattern_sets: tuple[PatternSet, ...] = ()  # ``patterns`` with literal pre-checks, same order
 
     @property
     def group(self) -> str:
         return self.id.split("-", 1)[0]
 
 
-def _compile(item: dict[str, Any]) -> tuple[tuple[re.Pattern[str], float], ...]:
+@dataclass(frozen=True)
+class PatternSet:
+    """One alternation of an indicator's patterns of one weight, with the literals one of which
+    each pattern's matches contain (:mod:`pipeline.extractors.literals`)."""
+
+    rx: re.Pattern[str]
+    weight: float
+    parts: tuple[str, ...]
+    literals: tuple[frozenset[str] | None, ...]
+
+    def for_text(self, low: str | None) -> re.Pattern[str] | None:
+        """The alternation of the patterns that can match a text whose :func:`folded` form is
+        ``low`` (None: all of them); None when none can. Same hits as :attr:`rx`."""
+        if low is None:
+            return self.rx
+        keep = tuple(p for p, lits in zip(self.parts, self.literals, strict=True) if present(lits, low))
+        if len(keep) == len(self.parts):
+            return self.rx
+        return _alternation(keep) if keep else None
+
+
+@lru_cache(maxsize=2048)
+def _alternation(parts: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+
+
+def _compile(item: dict[str, Any]) -> tuple[PatternSet, ...]:
     unverified = set(item.get("unverified") or [])
     by_weight: dict[float, list[str]] = {}
     for lang, pats in (item.get("patterns") or {}).items():
@@ -65,8 +93,11 @@ def _compile(item: dict[str, Any]) -> tuple[tuple[re.Pattern[str], float], ...]:
     # One alternation per (indicator, weight): one scan of the text instead of one per
     # pattern; overlapping hits of the same indicator are reported once. Patterns get the
     # text's NFKC folding (Thai SARA AM "ำ" becomes "ํา" in the normalized text).
-    return tuple((re.compile("|".join(f"(?:{unicodedata.normalize('NFKC', p)})" for p in pats), re.IGNORECASE), w)
-                 for w, pats in by_weight.items())
+    out = []
+    for w, pats in by_weight.items():
+        parts = tuple(unicodedata.normalize("NFKC", p) for p in pats)
+        out.append(PatternSet(_alternation(parts), w, parts, tuple(required_literals(p) for p in parts)))
+    return tuple(out)
 
 
 @lru_cache(maxsize=1)
@@ -77,8 +108,10 @@ def load_indicators() -> tuple[Indicator, ...]:
     out = []
     for item in yaml.safe_load(raw):
         parts = tuple(tuple([p] if isinstance(p, str) else p) for p in item.get("all_of") or ())
+        sets = _compile(item)
         out.append(Indicator(item["id"], item["label"], float(item["weight"]), bool(item.get("context")),
-                             _compile(item), parts, float(item.get("context_factor", 1.0))))
+                             tuple((ps.rx, ps.weight) for ps in sets), parts, float(item.get("context_factor", 1.0)),
+                             sets))
     known = {i.id for i in out} | {i.group for i in out}
     for ind in out:
         bad = [p for part in ind.all_of for p in part if p not in known]
@@ -89,16 +122,20 @@ def load_indicators() -> tuple[Indicator, ...]:
 
 def _single_hits(text: str, field: str) -> list[IndicatorHit]:
     norm = normalize_text(text)
+    low = folded(norm.text)
     hits: dict[tuple[str, int, int], IndicatorHit] = {}
     for ind in load_indicators():
-        for rx, weight in ind.patterns:
+        for ps in ind.pattern_sets:
+            rx = ps.for_text(low)
+            if rx is None:
+                continue
             for m in rx.finditer(norm.text):
                 if m.end() == m.start():
                     continue
                 start, end = norm.to_original(m.start(), m.end())
                 key = (ind.id, start, end)
                 if key not in hits:
-                    w = 0.0 if ind.context else weight
+                    w = 0.0 if ind.context else ps.weight
                     hits[key] = IndicatorHit(id=ind.id, start=start, end=end, weight=w,
                                              evidence=text[start:end], field=field)
     return list(hits.values())
