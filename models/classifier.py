@@ -1,9 +1,11 @@
 """The scam-recruitment classifier: one scikit-learn ``Pipeline``.
 
-Input: one string per post (:func:`pipeline.features.model_text`). Features: word 1–2-grams
-and character 2–4-grams (TF-IDF) over the normalized text with addresses masked
-(:func:`pipeline.features.ngram_text`), plus indicator and identifier
-signals; a logistic regression calibrated to a probability (sigmoid, 3-fold).
+Input: one string per post (:func:`pipeline.features.model_input`: the normalized title and
+text carrying the post's indicator and identifier signals). Features: word 1–2-grams and
+character 2–4-grams within words (TF-IDF, ``char_wb``) over the normalized text with
+addresses masked (:func:`pipeline.features.ngram_text`), plus the signals
+(:class:`pipeline.features.SignalFeatures`); a logistic regression calibrated to a
+probability (sigmoid, 3-fold). :func:`explain` gives each feature's contribution.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from pipeline.features import SignalFeatures, ngram_text
+from pipeline.features import FastTfidfVectorizer, SignalFeatures, analyze_chars, ngram_text
 
 
 def build_pipeline(*, max_features: int = 40000, C: float = 4.0) -> Pipeline:
@@ -22,8 +24,8 @@ def build_pipeline(*, max_features: int = 40000, C: float = 4.0) -> Pipeline:
         ("word", TfidfVectorizer(preprocessor=ngram_text, ngram_range=(1, 2), min_df=2,
                                  max_features=max_features // 2, sublinear_tf=True,
                                  dtype=np.float32)),
-        ("char", TfidfVectorizer(preprocessor=ngram_text, analyzer="char_wb", ngram_range=(2, 4), min_df=2,
-                                 max_features=max_features, sublinear_tf=True, dtype=np.float32)),
+        ("char", FastTfidfVectorizer(analyzer=analyze_chars, min_df=2, max_features=max_features,
+                                     sublinear_tf=True, dtype=np.float32)),
         ("signals", SignalFeatures()),
     ])
     clf = CalibratedClassifierCV(

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.features import model_text
+from pipeline.features import model_input
 
 
 class DatasetError(ValueError):
@@ -24,11 +24,12 @@ class DatasetError(ValueError):
 @dataclass(frozen=True)
 class Example:
     id: str
-    text: str  # model_text(title, text)
+    text: str  # model_input(title, text): normalized text carrying its signals
     label: int
     lang: str
     source: str
     group: str
+    origin: str = ""  # the data file's stem (an evaluation set is the held-out part of one file)
 
 
 def near_duplicate_key(text: str) -> str:
@@ -66,10 +67,11 @@ def load_examples(path: Path) -> list[Example]:
                 raise DatasetError(f"{path}:{n}: needs JSON with 'text' and 'label' ({exc})") from exc
             if label not in (0, 1):
                 raise DatasetError(f"{path}:{n}: label must be 0 or 1, got {label}")
-            mtext = model_text(row.get("title"), text or "")
+            lang = str(row.get("lang") or "und")
+            mtext = model_input(row.get("title"), text or "", lang=None if lang == "und" else lang.split("/")[0])
             source = str(row.get("source") or default_source)
             group = row.get("group")
             group = f"{source}:{group}" if group else f"dup:{near_duplicate_key(mtext)}"
             out.append(Example(str(row.get("id") or f"{default_source}-{n}"), mtext, label,
-                               str(row.get("lang") or "und"), source, group))
+                               lang, source, group, path.stem))
     return out

@@ -55,6 +55,11 @@ def save_model(pipeline: Pipeline, card: dict[str, Any], path: Path, card_md: st
 @lru_cache(maxsize=4)
 def load_model(path: Path) -> Model:
     """Load a model and its card (cached per path). Raises ModelError."""
+    return read_model(path)
+
+
+def read_model(path: Path) -> Model:
+    """Load a model and its card from disk (not cached). Raises ModelError."""
     if not path.is_file():
         raise ModelError(f"no model at {path}: run `lurewatch train` or set LUREWATCH_MODEL")
     cpath = card_path(path)

@@ -1,40 +1,61 @@
-"""Train, evaluate and persist the classifier (``lurewatch train``).
+"""Train, evaluate, gate and persist the classifier (``lurewatch train``).
 
-Evaluation cannot flatter: out-of-fold probabilities from ``StratifiedGroupKFold`` (near-
-duplicates share a group and never straddle a split), reported overall, per source and per
-language. The flag threshold maximises F1 on those out-of-fold scores and is written to the
-model card with how it was chosen.
+1. Load the labelled files; hold out a fixed 20 % of near-duplicate groups of each file
+   (:mod:`models.evaluate`).
+2. Grouped cross-validation on the rest: out-of-fold scores, the flag threshold (max F1),
+   metrics per file, source and language, and the confound check.
+3. Fit on the rest; score the held-out sets.
+4. The promotion gate (:mod:`models.gate`) compares the candidate with the current model on
+   the held-out sets. The candidate is always written beside the model as
+   ``<name>.candidate.skops`` with its card; it replaces the model (the old one kept as
+   ``<name>.previous.skops``) only when the gate passes or ``force`` is set.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import platform
+import shutil
 import subprocess
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import average_precision_score, precision_recall_fscore_support
-from sklearn.model_selection import StratifiedGroupKFold
 
 from models.classifier import build_pipeline, slim
-from models.dataset import Example, file_fingerprint, load_examples
-from models.persist import save_model
+from models.dataset import DatasetError, Example, file_fingerprint, load_examples
+from models.evaluate import (
+    HOLDOUT_PERCENT,
+    choose_threshold,
+    describe_confound,
+    in_holdout,
+    metrics,
+    out_of_fold,
+    report,
+)
+from models.gate import GateDecision, decide
+from models.persist import Model, ModelError, card_path, load_model, read_model, save_model
 
 Progress = Callable[[str], None]
+
+#: Files whose name starts with one of these weigh ``seed_weight`` (small, written or
+#: labelled by the team and investigators) against larger, confounded research data.
+WEIGHTED_PREFIXES = ("seed", "feedback")
 
 
 @dataclass
 class TrainResult:
     n_examples: int
-    metrics: dict[str, Any]
+    metrics: dict[str, Any]  # out-of-fold report (models.evaluate.report)
+    holdout: dict[str, Any]  # held-out report of the candidate
     threshold: float
     model_version: str
-    path: Path
+    path: Path  # where the model in use now is
+    candidate: Path
+    promoted: bool
+    gate: GateDecision
 
 
 def _git_sha() -> str:
@@ -46,83 +67,73 @@ def _git_sha() -> str:
     return out.stdout.strip() or "unknown"
 
 
-def _metrics(y: np.ndarray, p: np.ndarray, threshold: float) -> dict[str, Any]:
-    pred = (p >= threshold).astype(int)
-    prec, rec, f1, _ = precision_recall_fscore_support(y, pred, average="binary", zero_division=0)
-    out: dict[str, Any] = {"n": int(len(y)), "positives": int(y.sum()),
-                           "precision": round(float(prec), 4), "recall": round(float(rec), 4),
-                           "f1": round(float(f1), 4),
-                           "flag_rate": round(float(pred.mean()), 4) if len(y) else 0.0,
-                           "mean_score": round(float(p.mean()), 4) if len(y) else 0.0}
-    if 0 < y.sum() < len(y):
-        out["pr_auc"] = round(float(average_precision_score(y, p)), 4)
-    return out
-
-
-def choose_threshold(y: np.ndarray, p: np.ndarray) -> float:
-    """Threshold in [0.2, 0.9] maximising F1 on out-of-fold scores (ties → higher)."""
-    best_t, best_f1 = 0.5, -1.0
-    for t in np.round(np.arange(0.2, 0.901, 0.01), 2):
-        _, _, f1, _ = precision_recall_fscore_support(y, (p >= t).astype(int), average="binary",
-                                                      zero_division=0)
-        if f1 >= best_f1:
-            best_t, best_f1 = float(t), float(f1)
-    return best_t
-
-
-def out_of_fold(examples: Sequence[Example], weights: np.ndarray, n_splits: int,
-                progress: Progress) -> np.ndarray:
-    X = [e.text for e in examples]
-    y = np.array([e.label for e in examples])
-    groups = [e.group for e in examples]
-    oof = np.zeros(len(examples))
-    cv = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=13)
-    for k, (tr, te) in enumerate(cv.split(X, y, groups), 1):
-        progress(f"fold {k}/{n_splits}: train {len(tr)}, test {len(te)}")
-        model = build_pipeline()
-        model.fit([X[i] for i in tr], y[tr], clf__sample_weight=weights[tr])
-        oof[te] = model.predict_proba([X[i] for i in te])[:, 1]
-    return oof
-
-
-def train(data: Sequence[Path], out: Path, *, seed_weight: float = 3.0, n_splits: int = 5,
-          progress: Progress = print) -> TrainResult:
-    """Train on the given JSON-lines files, evaluate out of fold, fit on all, save to ``out``.
-
-    Rows from files whose name starts with ``seed`` (the team-written set) get
-    ``seed_weight`` so the small, balanced, multilingual set is not drowned by the larger
-    confounded one.
-    """
+def load_data(data: Sequence[Path], seed_weight: float, progress: Progress
+              ) -> tuple[list[Example], np.ndarray, dict[str, dict[str, Any]]]:
     examples: list[Example] = []
     fingerprints = {}
-    weights_list: list[float] = []
+    weights: list[float] = []
     for path in data:
         rows = load_examples(path)
         fingerprints[path.name] = {"sha256": file_fingerprint(path), "rows": len(rows)}
-        w = seed_weight if path.name.startswith("seed") else 1.0
+        w = seed_weight if path.name.startswith(WEIGHTED_PREFIXES) else 1.0
         examples.extend(rows)
-        weights_list.extend([w] * len(rows))
+        weights.extend([w] * len(rows))
         progress(f"loaded {len(rows)} examples from {path}")
-    y = np.array([e.label for e in examples])
-    if len(set(y.tolist())) < 2:
-        raise ValueError("training data needs both labels (0 and 1)")
-    weights = np.array(weights_list)
-    oof = out_of_fold(examples, weights, n_splits, progress)
+    if len({e.label for e in examples}) < 2:
+        raise DatasetError("training data needs both labels (0 and 1); add labelled examples of the missing class")
+    return examples, np.array(weights), fingerprints
+
+
+def holdout_metrics(model: Model | Any, threshold: float, held: Sequence[Example]) -> dict[str, dict[str, Any]]:
+    """Metrics per held-out set (one per data file) and for all of them, at ``threshold``."""
+    pipeline = model.pipeline if isinstance(model, Model) else model
+    p = pipeline.predict_proba([e.text for e in held])[:, 1] if held else np.zeros(0)
+    y = np.array([e.label for e in held])
+    out = {"all": metrics(y, p, threshold)} if held else {}
+    for origin in sorted({e.origin for e in held}):
+        ii = [i for i, e in enumerate(held) if e.origin == origin]
+        out[origin] = metrics(y[ii], p[ii], threshold)
+    return out
+
+
+def train(data: Sequence[Path], out: Path, *, seed_weight: float = 3.0, n_splits: int = 5,
+          progress: Progress = print, force: bool = False) -> TrainResult:
+    """Train on the given JSON-lines files, evaluate, gate against the model at ``out`` and
+    save (see module doc)."""
+    examples, weights, fingerprints = load_data(data, seed_weight, progress)
+    mask = np.array([in_holdout(e.group) for e in examples], dtype=bool)
+    train_ex = [e for e, m in zip(examples, mask, strict=True) if not m]
+    held = [e for e, m in zip(examples, mask, strict=True) if m]
+    w_train = weights[~mask]
+    progress(f"{len(train_ex)} examples to train on, {len(held)} held out ({HOLDOUT_PERCENT} % of groups)")
+    y = np.array([e.label for e in train_ex])
+    oof = out_of_fold(train_ex, w_train, n_splits, progress)
     threshold = choose_threshold(y, oof)
-    metrics: dict[str, Any] = {"overall": _metrics(y, oof, threshold), "by_source": {},
-                               "by_lang": {}}
-    for key in ("source", "lang"):
-        idx: dict[str, list[int]] = defaultdict(list)
-        for i, e in enumerate(examples):
-            idx[getattr(e, key)].append(i)
-        for name, ii in sorted(idx.items()):
-            metrics[f"by_{key}"][name] = _metrics(y[ii], oof[ii], threshold)
-    progress("fitting the final model on all examples")
+    oof_report = report(train_ex, oof, threshold)
+    progress("fitting the candidate on all training examples")
     model = build_pipeline()
-    model.fit([e.text for e in examples], y, clf__sample_weight=weights)
+    model.fit([e.text for e in train_ex], y, clf__sample_weight=w_train)
+    cand_held = holdout_metrics(model, threshold, held)
+    held_p = model.predict_proba([e.text for e in held])[:, 1] if held else np.zeros(0)
+    held_report = report(held, held_p, threshold) if held else {}
+
+    current_held = None
+    current_version = None
+    current_confound = None
+    if out.is_file():
+        try:
+            current = read_model(out)
+            current_held = holdout_metrics(current, current.threshold, held)
+            current_version = current.version
+            current_confound = current.card.get("metrics", {}).get("confound")
+        except (ModelError, ValueError, KeyError) as exc:
+            progress(f"the current model {out} cannot be used for comparison ({exc}); it will be replaced")
+    gate = decide(current_held, cand_held, oof_report["confound"], current_confound)
+    promoted = gate.promote or force
+
     today = dt.datetime.now(dt.UTC)
     fp = "".join(v["sha256"][:4] for v in fingerprints.values())[:12]
-    version = f"lurewatch-clf-{today:%Y%m%d}-{fp}"
+    version = f"lurewatch-clf-{today:%Y%m%d%H%M}-{fp}"
     import sklearn
     import skops
     import spacy
@@ -132,19 +143,36 @@ def train(data: Sequence[Path], out: Path, *, seed_weight: float = 3.0, n_splits
         "created_at": today.isoformat(timespec="seconds"),
         "git_sha": _git_sha(),
         "threshold": threshold,
-        "threshold_method": f"maximises F1 on {n_splits}-fold grouped out-of-fold scores, searched in [0.20, 0.90]",
-        "evaluation": f"StratifiedGroupKFold(n_splits={n_splits}); near-duplicates grouped; metrics out of fold",
+        "threshold_method": f"maximises F1 on {n_splits}-fold grouped out-of-fold scores of the training "
+                            "examples, searched in [0.20, 0.90] (ties: the higher)",
+        "evaluation": f"{HOLDOUT_PERCENT} % of near-duplicate groups of each file held out (fixed by a hash of "
+                      f"the group); StratifiedGroupKFold(n_splits={n_splits}) on the rest, near-duplicates grouped",
         "data": fingerprints,
         "seed_weight": seed_weight,
-        "metrics": metrics,
+        "metrics": oof_report,
+        "holdout": {"sets": cand_held, "report": held_report},
+        "gate": {**gate.to_dict(), "compared_with": current_version, "forced": force and not gate.promote},
         "versions": {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
                      "numpy": np.__version__, "skops": skops.__version__, "spacy": spacy.__version__},
         "intended_use": "Ranking public job ads and posts for human review by investigators. "
                         "Not for automated enforcement and never for profiling applicants.",
     }
-    save_model(slim(model), card, out, render_card(card))
-    progress(f"saved {out} ({version}), threshold {threshold:.2f}")
-    return TrainResult(len(examples), metrics, threshold, version, out)
+    candidate = out.with_name(out.stem + ".candidate.skops")
+    save_model(slim(model), card, candidate, render_card(card))
+    progress(f"saved the candidate {candidate} ({version}), threshold {threshold:.2f}")
+    if promoted:
+        if out.is_file():
+            previous = out.with_name(out.stem + ".previous.skops")
+            for src, dst in ((out, previous), (card_path(out), card_path(previous)),
+                             (out.with_suffix(".card.md"), previous.with_suffix(".card.md"))):
+                if src.is_file():
+                    shutil.copy2(src, dst)
+        for src, dst in ((candidate, out), (card_path(candidate), card_path(out)),
+                         (candidate.with_suffix(".card.md"), out.with_suffix(".card.md"))):
+            shutil.copy2(src, dst)
+        load_model.cache_clear()
+    return TrainResult(len(examples), oof_report, held_report, threshold, version, out, candidate,
+                       promoted, gate)
 
 
 def _table(rows: dict[str, dict[str, Any]]) -> str:
@@ -157,28 +185,50 @@ def _table(rows: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _confusion(m: dict[str, Any]) -> str:
+    return (f"| | flagged | not flagged |\n|---|---|---|\n| scam (label 1) | {m['tp']} | {m['fn']} |\n"
+            f"| not scam (label 0) | {m['fp']} | {m['tn']} |")
+
+
 def render_card(card: dict[str, Any]) -> str:
     m = card["metrics"]
+    held = card["holdout"]
     data = "\n".join(f"- `{k}`: {v['rows']} rows, sha256 `{v['sha256']}`" for k, v in card["data"].items())
     versions = ", ".join(f"{k} {v}" for k, v in card["versions"].items())
+    confound = "\n".join(f"- {line}" for line in describe_confound(m["confound"]))
+    legit = ", ".join(f"{k} {v['flag_rate']:.2f} (n={v['n']})" for k, v in m["confound"]["legit_by_lang"].items())
+    gate = card["gate"]
+    gate_lines = "\n".join(f"- {r}" for r in gate["reasons"])
+    held_table = _table(held["sets"]) if held.get("sets") else "(no held-out examples)"
+    held_lang = _table(held["report"]["by_lang"]) if held.get("report") else ""
     return f"""# Model card: {card['model_version']}
 
 **Intended use.** {card['intended_use']}
 
 **Model.** One scikit-learn Pipeline (models/classifier.py): TF-IDF word 1–2-grams and
-character 2–4-grams over the normalized title and text, indicator and identifier signals
-(pipeline/features.py), logistic regression calibrated with sigmoid (3-fold). Saved with skops.
+character 2–4-grams within words over the normalized title and text (addresses masked),
+indicator and identifier signals (pipeline/features.py), logistic regression calibrated with
+sigmoid (3-fold). Saved with skops; loading refuses types outside scikit-learn, numpy, scipy
+and pipeline.features.
 
 **Threshold.** {card['threshold']:.2f}; {card['threshold_method']}.
 
-**Training data.** Seed weight {card['seed_weight']}.
+**Training data.** Rows of files named seed* or feedback* weigh {card['seed_weight']}.
 {data}
 
 **Evaluation.** {card['evaluation']}.
 
-Overall:
+Out of fold, overall:
 
 {_table({'all': m['overall']})}
+
+Confusion at the threshold (out of fold):
+
+{_confusion(m['overall'])}
+
+Per data file:
+
+{_table(m['by_file'])}
 
 Per source:
 
@@ -188,9 +238,27 @@ Per language:
 
 {_table(m['by_lang'])}
 
-**Known limits.** Out-of-fold metrics on the data above, not on live crawls. Where the
-shared job-ads data is used, its fraudulent rows are US/UK English and its legitimate rows
-Southeast-Asian: read the per-language and per-source rows, not only the overall one.
+**Confound check** (out of fold; models/evaluate.py `confound_check`):
+{confound}
+
+Flag rate of legitimate posts per language: {legit}.
+
+**Held-out sets** (never trained on; scored by this model):
+
+{held_table}
+
+Held out, per language:
+
+{held_lang}
+
+**Promotion gate** (compared with {gate['compared_with'] or 'no current model'}): \
+{'promoted' if gate['promote'] else ('promoted by force' if gate['forced'] else 'kept the current model')}.
+{gate_lines}
+
+**Known limits.** Metrics on the data above, not on live crawls. The shared job-ads data
+is confounded (every fraudulent row US/UK English from 2012–14, every legitimate row
+Southeast-Asian): read the per-language rows and the confound check, not only the overall
+one. Per-language numbers for km and my rest on a handful of team-written rows.
 
 Created {card['created_at']} at git {card['git_sha']}; {versions}.
 """

@@ -88,17 +88,70 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failed else 0
 
 
+def _training_files(args: argparse.Namespace, settings: Settings) -> list[Path]:
+    files = [Path(p) for p in args.data] if args.data else [SEED_DATA]
+    if getattr(args, "from_store", False):
+        from models.feedback import export_labels
+        from pipeline.store import open_store
+
+        path = settings.data_dir / "feedback" / "feedback.jsonl"
+        store = open_store(settings)
+        try:
+            with console.status("reading investigators' labels from the store …"):
+                n = export_labels(store, path)
+        finally:
+            store.close()
+        console.print(f"· {n} labelled records from the store → {path}")
+        if n:
+            files.append(path)
+    return files
+
+
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    from models.evaluate import describe_confound
     from models.train import train
 
-    data = [Path(p) for p in args.data] if args.data else [SEED_DATA]
     output = args.output or settings.model_path
-    result = train(data, output, n_splits=args.folds, progress=lambda m: console.print(f"· {m}"))
+    result = train(_training_files(args, settings), output, n_splits=args.folds, force=args.force,
+                   progress=lambda m: console.print(f"· {escape(m)}"))
     overall = result.metrics["overall"]
     console.print(f"[green]trained[/] {result.model_version} on {result.n_examples} examples; "
                   f"out-of-fold precision {overall['precision']:.3f} recall {overall['recall']:.3f} "
                   f"F1 {overall['f1']:.3f} at threshold {result.threshold:.2f}")
-    console.print(f"model: {output}\ncard:  {output.with_suffix('.card.md')}")
+    for line in describe_confound(result.metrics["confound"]):
+        console.print(f"  confound check: {line}")
+    for reason in result.gate.reasons:
+        console.print(f"  gate: {escape(reason)}")
+    if result.promoted:
+        forced = "" if result.gate.promote else " (forced)"
+        console.print(f"[green]promoted{forced}[/]: {output} is now {result.model_version}\n"
+                      f"card:  {output.with_suffix('.card.md')}")
+        return 0
+    console.print(f"[yellow]kept the current model[/] {output}; the candidate is {result.candidate} "
+                  "(use --force to promote it anyway)")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from models.evaluate import describe_confound
+    from models.report import run_evaluation
+
+    out_dir = args.out or settings.data_dir / "evaluation" / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    model = args.model or settings.model_path
+    result = run_evaluation(_training_files(args, settings), model, out_dir, n_splits=args.folds,
+                            cv=not args.no_cv, progress=lambda m: console.print(f"· {escape(m)}"))
+    for key, title in (("cross_validation", "Cross-validation of the training recipe"),
+                       ("held_out", f"Held-out sets, scored by {model.name}")):
+        if key not in result:
+            continue
+        r = result[key]
+        render_metrics(f"{title} (threshold {r['threshold']:.2f})", {"all": r["overall"], **r["by_file"]})
+        render_metrics("  per language", r["by_lang"])
+        render_metrics("  per source", r["by_source"])
+        for line in describe_confound(r["confound"]):
+            out.print(f"  confound check: {line}")
+    out.print(f"PR curves: {result['pr_curve']}\nconfusion tables: {result['confusion']}\n"
+              f"report: {result['report']}")
     return 0
 
 
@@ -185,6 +238,19 @@ def render_items(records: Sequence[Any], title: str) -> None:
             out.print("     identifiers: " + escape(", ".join(ids)))
 
 
+def render_metrics(title: str, rows: dict[str, dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for col in ("group", "n", "scam", "precision", "recall", "F1", "PR-AUC", "flag rate", "TP", "FP", "FN", "TN"):
+        table.add_column(col, justify="left" if col == "group" else "right")
+    for name, m in rows.items():
+        table.add_row(escape(name), str(m["n"]), str(m["positives"]), f"{m['precision']:.3f}",
+                      f"{m['recall']:.3f}", f"{m['f1']:.3f}", f"{m['pr_auc']:.3f}" if "pr_auc" in m else "–",
+                      f"{m['flag_rate']:.3f}", str(m["tp"]), str(m["fp"]), str(m["fn"]), str(m["tn"]))
+    out.print(table)
+
+
 def print_summary(settings: Settings, date: str) -> int:
     """Print the day's totals and the top of the review queue; returns items crawled."""
     from pipeline.crawl import crawl_totals
@@ -214,6 +280,15 @@ def print_summary(settings: Settings, date: str) -> int:
 
 class UsageError(ValueError):
     pass
+
+
+def _data_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", action="append",
+                   help=f"labelled file (repeatable; default {SEED_DATA.relative_to(PROJECT_ROOT)}); e.g. "
+                   "also ../shared/data/jobads-dev.jsonl")
+    p.add_argument("--from-store", action="store_true",
+                   help="add every record an investigator labelled true/false in the store")
+    p.add_argument("--folds", type=int, default=5, help="grouped cross-validation folds (default 5)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -247,15 +322,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-crawl", action="store_true", help="process already captured partitions only")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("train", help="train the classifier and write its model card",
+    p = sub.add_parser("train", help="train the classifier; promote it only if it is at least as good",
                        description="Train the scam-recruitment classifier on labelled JSON-lines "
-                       "files (text, label; optional title, lang, source, group), evaluate it out of "
-                       "fold with grouped splits, and save it with skops beside its model card.")
-    p.add_argument("--data", action="append",
-                   help=f"labelled file (repeatable; default {SEED_DATA.relative_to(PROJECT_ROOT)})")
+                       "files (text, label; optional title, lang, source, group) and, with --from-store, "
+                       "investigators' labels from the store. 20 %% of near-duplicate groups of every file "
+                       "are held out; the rest is cross-validated with grouped splits (threshold, metrics "
+                       "per file, source and language, confound check) and trained on. The candidate "
+                       "replaces the model in use only if it is at least as good on every held-out set; "
+                       "the command says why either way.")
+    _data_args(p)
     p.add_argument("-o", "--output", type=Path, help="model path (default LUREWATCH_MODEL)")
-    p.add_argument("--folds", type=int, default=5, help="grouped cross-validation folds (default 5)")
+    p.add_argument("--force", action="store_true", help="promote the candidate even if the gate says no")
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("evaluate", help="evaluate the classifier: tables, PR curves, confusion tables",
+                       description="Cross-validate the training recipe with grouped splits and score the "
+                       "held-out sets with the model in use; print metrics overall, per file, per source "
+                       "and per language, and the confound check; write pr_curve.png, confusion.md and "
+                       "report.json.")
+    _data_args(p)
+    p.add_argument("--model", type=Path, help="model to score the held-out sets (default LUREWATCH_MODEL)")
+    p.add_argument("--out", type=Path, help="output directory (default <data>/evaluation/<time>)")
+    p.add_argument("--no-cv", action="store_true", help="skip cross-validation (held-out sets only)")
+    p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("queue", help="flagged items, highest score first",
                        description="Show the review queue: flagged items, highest score first, with "

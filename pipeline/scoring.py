@@ -4,7 +4,10 @@ Input lines: ``id`` and ``text`` (optional ``title``, ``url``, ``lang``). Output
 per input, same order, with ``id``, ``score`` (0..1, higher = more likely deceptive
 recruitment or scam), ``flagged`` (at the shipped threshold), ``indicators`` (``{id, start,
 end, field}``; offsets into ``text``, or into ``title`` when ``field`` is ``title``) and
-``model_version``. Needs neither Airflow nor Elasticsearch.
+``model_version`` and ``explanation``: ``summary`` (one sentence) and ``top``, the largest
+contributions to the score, each ``{kind, feature, contribution, text, evidence?}`` with
+``kind`` one of indicator, identifier, phrase, style, length (see :mod:`models.explain`).
+Needs neither Airflow nor Elasticsearch.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from models.explain import explain_rows, summary
 from models.persist import load_model
-from pipeline.features import model_text
+from pipeline.features import ModelText, Signals, model_text
 from pipeline.jsonl import write_jsonl
+from pipeline.records import IndicatorHit
 from pipeline.settings import Settings
-from pipeline.stages.indicators import indicator_hits
-from pipeline.stages.score import score_texts
+from pipeline.stages.score import score_inputs
 
 BATCH = 512
 
@@ -46,19 +50,43 @@ def read_posts(fh: IO[str], name: str) -> list[dict[str, Any]]:
     return posts
 
 
-def score_posts(posts: list[dict[str, Any]], settings: Settings) -> Iterator[dict[str, Any]]:
+def _signals(post: dict[str, Any]) -> tuple[ModelText, list[IndicatorHit]]:
+    """The model input of a post and its indicator hits, found once (as the pipeline's
+    extract and indicators stages find them)."""
+    from pipeline.stages.extract import detect_lang, entities_for
+    from pipeline.stages.indicators import _single_hits, finalize
+
+    title, text = post.get("title") or None, post["text"]
+    lang = post.get("lang") if isinstance(post.get("lang"), str) and post.get("lang") else detect_lang(text)
+    hint = None if lang == "und" else lang
+    hits = finalize((_single_hits(title, "title") if title else []) + _single_hits(text, "text"))
+    ents = (entities_for(title, hint, "title") if title else []) + entities_for(text, hint, "text")
+    signals = Signals(tuple((h.id, h.weight) for h in hits), tuple(e.type for e in ents))
+    return ModelText(model_text(title, text), signals), hits
+
+
+def score_posts(posts: list[dict[str, Any]], settings: Settings, *, top: int = 5) -> Iterator[dict[str, Any]]:
     model = load_model(settings.model_path)
     threshold = settings.threshold if settings.threshold is not None else model.threshold
     for i in range(0, len(posts), BATCH):
         batch = posts[i:i + BATCH]
-        probs = score_texts(model, [model_text(p.get("title"), p["text"]) for p in batch])
-        for post, prob in zip(batch, probs, strict=True):
-            hits = indicator_hits(post["text"], "text")
-            if post.get("title"):
-                hits = indicator_hits(post["title"], "title") + hits
-            yield {"id": post["id"], "score": prob, "flagged": prob >= threshold,
+        found = [_signals(p) for p in batch]
+        probs, features = score_inputs(model, [f[0] for f in found])
+        evidence = []
+        for _, hits in found:
+            ev: dict[str, list[str]] = {}
+            for h in hits:
+                if h.weight and h.evidence not in ev.setdefault(h.id, []):
+                    ev[h.id].append(" ".join(h.evidence.split()))
+            evidence.append(ev)
+        explained = explain_rows(model.pipeline, features, evidence, top=top)
+        for post, (_, hits), prob, items in zip(batch, found, probs, explained, strict=True):
+            flagged = prob >= threshold
+            yield {"id": post["id"], "score": prob, "flagged": flagged,
                    "indicators": [{"id": h.id, "start": h.start, "end": h.end, "field": h.field}
                                   for h in hits],
+                   "explanation": {"summary": summary(prob, flagged, items),
+                                   "top": [c.to_dict() for c in items]},
                    "model_version": model.version}
 
 

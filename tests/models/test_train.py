@@ -10,8 +10,8 @@ import pytest
 import skops.io as sio
 
 from models.dataset import DatasetError, load_examples, near_duplicate_key
+from models.evaluate import choose_threshold
 from models.persist import ModelError, load_model
-from models.train import choose_threshold
 from pipeline.cli import main
 from pipeline.settings import PROJECT_ROOT
 
@@ -34,11 +34,27 @@ def test_train_writes_model_and_card(trained: Path) -> None:
     assert {"scikit-learn", "skops", "numpy"} <= set(card["versions"])
     assert set(card["metrics"]["by_lang"]) >= {"en", "vi", "th", "zh", "id", "tl"}
     overall = card["metrics"]["overall"]
-    assert overall["n"] >= 300
+    assert overall["n"] + card["holdout"]["sets"]["all"]["n"] == card["data"]["seed.jsonl"]["rows"]
     assert overall["pr_auc"] > 0.75
     md = trained.with_suffix(".card.md").read_text("utf-8")
     assert card["model_version"] in md
     assert "Per language" in md
+    assert "Confound check" in md
+    assert "Promotion gate" in md
+
+
+def test_card_has_held_out_sets_confound_check_and_gate(trained: Path) -> None:
+    card = json.loads(trained.with_suffix(".card.json").read_text("utf-8"))
+    held = card["holdout"]["sets"]
+    assert held["seed"]["n"] >= 40
+    assert 0 < held["seed"]["positives"] < held["seed"]["n"]
+    assert card["metrics"]["overall"]["n"] + held["all"]["n"] == card["data"]["seed.jsonl"]["rows"]
+    confound = card["metrics"]["confound"]
+    assert {"legit_flag_gap", "within_language", "over_language_only"} <= set(confound["checks"])
+    assert {"en", "th", "vi"} <= set(confound["legit_by_lang"])
+    assert card["gate"]["promote"] in (True, False)
+    assert card["gate"]["reasons"]
+    assert len(card["git_sha"]) in (7, 40) or card["git_sha"] == "unknown"
 
 
 def test_model_loads_with_allowlist_and_ranks(trained: Path) -> None:

@@ -56,6 +56,28 @@ def test_score_contract(tmp_path: Path) -> None:
     assert any(h["field"] == "title" for h in by_id["scam-en"]["indicators"])
 
 
+def test_score_explains_each_score_in_words(tmp_path: Path) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in POSTS), "utf-8")
+    assert run_score([str(src), "-o", str(out)], tmp_path).returncode == 0
+    by_id = {r["id"]: r for r in map(json.loads, out.read_text("utf-8").splitlines())}
+    scam = by_id["scam-vi"]["explanation"]
+    assert scam["summary"].startswith(f"score {by_id['scam-vi']['score']:.2f} (flagged); raised most by")
+    top = scam["top"]
+    assert 1 <= len(top) <= 5
+    assert [abs(c["contribution"]) for c in top] == sorted((abs(c["contribution"]) for c in top), reverse=True)
+    assert {c["kind"] for c in top} <= {"indicator", "identifier", "phrase", "style", "length"}
+    indicators = [c for c in top if c["kind"] == "indicator"]
+    assert indicators, top
+    for c in indicators:  # an indicator is explained with its label and the words that fired it
+        assert c["contribution"] > 0
+        assert c["text"].startswith(c["feature"] + " ")
+        assert all(e in POSTS[0]["text"] for e in c["evidence"])
+    ordinary = by_id[7]["explanation"]
+    assert "(not flagged)" in ordinary["summary"]
+    assert sum(c["contribution"] for c in ordinary["top"]) < 0
+
+
 def test_score_reads_stdin(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     proc = run_score(["-", "-o", str(out)], tmp_path, stdin=json.dumps(POSTS[0]) + "\n")
