@@ -48,7 +48,9 @@ def folded(text: str) -> str | None:
     return low
 
 
-def _safe(ch: str) -> bool:
+def caseless_safe(ch: str) -> bool:
+    """Whether ``re.IGNORECASE`` matches ``ch`` exactly where ``str.lower`` equality does
+    (in texts :func:`folded` accepts)."""
     low = ch.lower()
     return len(low) == 1 and ch not in _special()[0] and low not in _special()[0]
 
@@ -81,11 +83,15 @@ def _seq(items: Sequence[Any]) -> Info:
     return (cur if exact else None), (best if best and "" not in best else None)
 
 
+def _chars(lo: int, hi: int) -> list[str]:
+    return [chr(c) for c in range(lo, hi + 1)]
+
+
 def _node(item: tuple[Any, Any]) -> Info:
     op, av = item
     if op is C.LITERAL:
         ch = chr(av)
-        return ({ch.lower()}, {ch.lower()}) if _safe(ch) else (None, None)
+        return ({ch.lower()}, {ch.lower()}) if caseless_safe(ch) else (None, None)
     if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
         return {""}, None
     if op is C.SUBPATTERN:
@@ -95,10 +101,10 @@ def _node(item: tuple[Any, Any]) -> Info:
     if op is C.IN:
         chars: set[str] = set()
         for kind, val in av:
-            if kind is C.LITERAL and _safe(chr(val)):
+            if kind is C.LITERAL and caseless_safe(chr(val)):
                 chars.add(chr(val).lower())
-            elif kind is C.RANGE and val[1] - val[0] < 16 and all(_safe(chr(c)) for c in range(val[0], val[1] + 1)):
-                chars.update(chr(c).lower() for c in range(val[0], val[1] + 1))
+            elif kind is C.RANGE and val[1] - val[0] < 16 and all(map(caseless_safe, _chars(*val))):
+                chars.update(c.lower() for c in _chars(*val))
             else:
                 return None, None
         return chars, chars

@@ -18,6 +18,7 @@ import yaml
 from spacy.language import Language
 
 from pipeline.extractors.base import FinderComponent, Found, Hints
+from pipeline.extractors.literals import caseless_safe, folded
 
 GAZETTEER = Path(__file__).with_name("gazetteer.yaml")
 KIND_INDICATOR = {"hub": "LOC-01", "transit": "LOC-02", "country": "LOC-03"}
@@ -34,10 +35,35 @@ class Place:
 class Gazetteer:
     pattern: re.Pattern[str]
     by_alias: dict[str, Place]
+    #: ``pattern``'s alternatives in order, compiled, each with its pre-check (:func:`_kept`).
+    parts: tuple[tuple[re.Pattern[str], str, str], ...] = ()  # (regex, "word"/"prefix"/"script"/"", key)
 
 
 def _is_latin(alias: str) -> bool:
     return all(ord(c) < 0x250 or 0x1E00 <= ord(c) <= 0x1EFF for c in alias)
+
+
+#: Scripts of the non-Latin aliases: a text without a character of the script holds none of them.
+_SCRIPTS = {"thai": re.compile("[\u0e00-\u0e7f]"), "khmer": re.compile("[\u1780-\u17ff\u19e0-\u19ff]"),
+            "myanmar": re.compile("[\u1000-\u109f\uaa60-\uaa7f\ua9e0-\ua9ff]"),
+            "han": re.compile("[\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")}
+
+
+def _check(alias: str) -> tuple[str, str]:
+    """How to rule an alias out cheaply: ``("word", alias)`` when a match is a whole word of
+    the text (a Latin alias of word characters), ``("prefix", p)`` when a match starts a word
+    that begins with ``p`` (other Latin aliases starting with three word characters),
+    ``("script", name)`` when every match holds a character of that script, else ``("", "")``
+    (always tried)."""
+    if _is_latin(alias) and alias.lower() == alias and all(map(caseless_safe, alias)):
+        if re.fullmatch(r"\w+", alias):
+            return "word", alias
+        if re.match(r"\w{3}", alias):
+            return "prefix", alias[:3]
+    for name, rx in _SCRIPTS.items():
+        if rx.match(alias):
+            return "script", name
+    return "", ""
 
 
 @lru_cache(maxsize=4)
@@ -53,8 +79,50 @@ def load_gazetteer(path: str = str(GAZETTEER)) -> Gazetteer:
     parts = []
     for alias in sorted(by_alias, key=len, reverse=True):
         esc = re.escape(alias).replace(r"\ ", r"[\s-]?")
-        parts.append(rf"(?<!\w){esc}(?!\w)" if _is_latin(alias) else esc)
-    return Gazetteer(re.compile("|".join(parts), re.IGNORECASE), by_alias)
+        parts.append((rf"(?<!\w){esc}(?!\w)" if _is_latin(alias) else esc, *_check(alias)))
+    return Gazetteer(re.compile("|".join(p for p, _, _ in parts), re.IGNORECASE), by_alias,
+                     tuple((re.compile(p, re.IGNORECASE), how, key) for p, how, key in parts))
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _kept(gaz: Gazetteer, text: str) -> list[re.Pattern[str]] | None:
+    """``gaz.pattern``'s alternatives (in order) that can match ``text``, or None when it
+    cannot tell. A Latin alias is preceded by a non-word character, so a match is a whole
+    word of ``text`` (an alias of word characters) or starts one; other aliases need a
+    character of their script."""
+    if not gaz.parts or folded(text) is None:
+        return None
+    words = {w.lower() for w in _WORD.findall(text)}
+    starts = {w[:3] for w in words}
+    ascii_text = text.isascii()
+    scripts = {name: not ascii_text and bool(rx.search(text)) for name, rx in _SCRIPTS.items()}
+    return [rx for rx, how, key in gaz.parts
+            if not how or (how == "word" and key in words) or (how == "prefix" and key in starts)
+            or (how == "script" and scripts[key])]
+
+
+def _matches(gaz: Gazetteer, text: str) -> list[tuple[int, int, str]]:
+    """What ``gaz.pattern.finditer(text)`` finds, as ``(start, end, matched)``: from every
+    position where some kept alternative matches, the first alternative's match, then on from
+    its end (the alternation's own rule), without compiling an alternation per text."""
+    kept = _kept(gaz, text)
+    if kept is None:
+        return [(m.start(), m.end(), m.group(0)) for m in gaz.pattern.finditer(text)]
+    first: dict[int, int] = {}  # start → end of the first kept alternative matching there
+    for rx in kept:
+        m = rx.search(text)
+        while m is not None:
+            first.setdefault(m.start(), m.end())
+            m = rx.search(text, m.start() + 1)
+    out = []
+    pos = 0
+    for start in sorted(first):
+        if start >= pos:
+            pos = first[start]
+            out.append((start, pos, text[start:pos]))
+    return out
 
 
 def _lookup(gaz: Gazetteer, matched: str) -> Place | None:
@@ -66,12 +134,22 @@ def _lookup(gaz: Gazetteer, matched: str) -> Place | None:
 
 
 def find_places(text: str, gazetteer: str = str(GAZETTEER)) -> Iterator[Found]:
+    for start, end, place in _places(text, gazetteer):
+        yield Found("location", place.name, start, end,
+                    {"kind": place.kind, "country": place.country, "indicator": KIND_INDICATOR[place.kind]})
+
+
+@lru_cache(maxsize=256)
+def _places(text: str, gazetteer: str) -> tuple[tuple[int, int, Place], ...]:
+    """Gazetteer matches of ``text`` (cached: the phone and messaging finders ask for the
+    countries of the same text)."""
     gaz = load_gazetteer(gazetteer)
-    for m in gaz.pattern.finditer(text):
-        place = _lookup(gaz, m.group(0))
+    out = []
+    for start, end, matched in _matches(gaz, text):
+        place = _lookup(gaz, matched)
         if place is not None:
-            yield Found("location", place.name, m.start(), m.end(),
-                        {"kind": place.kind, "country": place.country, "indicator": KIND_INDICATOR[place.kind]})
+            out.append((start, end, place))
+    return tuple(out)
 
 
 def countries_mentioned(text: str) -> list[str]:

@@ -22,7 +22,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.extractors import COMPONENTS, FOUND_KEY, Found
+from pipeline.extractors import COMPONENTS, Found, Hints
 from pipeline.jsonl import write_jsonl
 from pipeline.records import Entity, Record
 from pipeline.settings import Settings
@@ -68,12 +68,14 @@ def _identifier_pipeline(code: str) -> Language:
 
 
 def _run(text: str, lang: str | None, region: str | None) -> list[Found]:
+    """The finders of the language's pipeline, in order, on ``text`` itself: the same items
+    its components write to a Doc (they read only ``doc.text`` and the earlier items), without
+    tokenizing the text or building spans."""
     nlp = identifier_pipeline(lang)
-    doc = nlp.make_doc(text)
-    doc.user_data["lang"] = lang
-    doc.user_data["region"] = region
-    doc = nlp(doc)
-    found: list[Found] = doc.user_data.get(FOUND_KEY, [])
+    hints = Hints(lang=lang or nlp.lang or None, region=region)
+    found: list[Found] = []
+    for _, component in nlp.pipeline:
+        found.extend(f for f in component.finder(text, hints, tuple(found)) if f.end > f.start)
     return sorted(found, key=lambda f: (f.start, f.end, f.type))
 
 

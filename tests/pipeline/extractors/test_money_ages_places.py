@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.extractors.ages import find_ages
-from pipeline.extractors.locations import countries_mentioned, find_places, load_gazetteer
+from pipeline.extractors.locations import _matches, countries_mentioned, find_places, load_gazetteer
 from pipeline.extractors.money import find_money, load_rates
 
 
@@ -118,3 +120,17 @@ def test_gazetteer_rejects_bad_entry(tmp_path) -> None:
     bad.write_text("- {name: X, kind: city, country: KH, aliases: [X]}\n", "utf-8")
     with pytest.raises(ValueError, match="entry 1"):
         load_gazetteer(str(bad))
+
+
+_PLACE_WORDS = st.sampled_from([
+    "Phnom Penh", "phnom-penh", "PhnomPenh", "Sihanoukville", "sihanouk ville", "Poipet", "poi pet", "Bavet", "Bavetta",
+    "Myawaddy", "KK Park", "Campuchia", "Kamboja", "กัมพูชา", "เมียวดี", "西港", "柬埔寨", "ភ្នំពេញ", "Dubai", "Bangkok",
+    "Mae Sot", "ſihanoukville", "x", "-", " ", ".", "\n",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PLACE_WORDS | st.text(max_size=6), max_size=12).map("".join))
+def test_gazetteer_shortcut_finds_what_the_alternation_finds(text: str) -> None:
+    gaz = load_gazetteer()
+    assert _matches(gaz, text) == [(m.start(), m.end(), m.group(0)) for m in gaz.pattern.finditer(text)]
