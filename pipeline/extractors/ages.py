@@ -17,18 +17,20 @@ from collections.abc import Iterator, Sequence
 from spacy.language import Language
 
 from pipeline.extractors.base import NO_HINTS, FinderComponent, Found, Hints, overlaps, spans_of
+from pipeline.extractors.literals import Prechecked
 
 _A = r"(\d{2})"
 _TO = r"\s?(?:-|–|—|~|〜|to|and|đến|tới|ถึง|至|到|hingga|sampai|hanggang|hanggá)\s?"
 _BEFORE = (r"(?:(?<![A-Za-z])(?:age[sd]?|between ages)|(?:độ\s)?tuổi(?:\stừ)?|อายุ(?:ระหว่าง|ตั้งแต่)?|年龄|年纪|"
            r"(?<![A-Za-z])(?:umur|usia|edad|aged between))")
 _AFTER = r"(?:\s?(?:years?\s?old|yrs?\s?old|y/?o|years|tuổi|ปี|岁|周岁|tahun|taong\s?gulang|anyos))"
-_RANGE_BEFORE = re.compile(rf"{_BEFORE}\s?[:：]?\s?{_A}{_TO}{_A}(?!\d){_AFTER}?", re.I)
-_RANGE_AFTER = re.compile(rf"(?<![\d.,$])(?<![\d] ){_A}{_TO}{_A}(?!\d){_AFTER}", re.I)
-_MIN = re.compile(rf"{_BEFORE}\s?[:：]?\s?(?:trên|over|above|from|ขึ้นไป)?\s?{_A}\s?"
+_RANGE_BEFORE = Prechecked(re.compile(rf"{_BEFORE}\s?[:：]?\s?{_A}{_TO}{_A}(?!\d){_AFTER}?", re.I))
+_RANGE_AFTER = Prechecked(re.compile(rf"(?<![\d.,$])(?<![\d] ){_A}{_TO}{_A}(?!\d){_AFTER}", re.I))
+_MIN = Prechecked(re.compile(rf"{_BEFORE}\s?[:：]?\s?(?:trên|over|above|from|ขึ้นไป)?\s?{_A}\s?"
                   rf"(?:\+|trở lên|ขึ้นไป|以上|ke atas|pataas){_AFTER}?"
-                  rf"|(?:trên|over|above)\s{_A}\s?(?:tuổi|years?\s?old)", re.I)
-_SINGLE = re.compile(rf"(?<![A-Za-z])(?:age|aged|tuổi|อายุ|年龄|umur|usia|edad)\s?[:：]?\s?{_A}(?![\d\-–~])", re.I)
+                  rf"|(?:trên|over|above)\s{_A}\s?(?:tuổi|years?\s?old)", re.I))
+_SINGLE = Prechecked(re.compile(
+    rf"(?<![A-Za-z])(?:age|aged|tuổi|อายุ|年龄|umur|usia|edad)\s?[:：]?\s?{_A}(?![\d\-–~])", re.I))
 
 
 def _ok(*ages: int) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from spacy.language import Language
 
 from pipeline.extractors.base import NO_HINTS, FinderComponent, Found, Hints
+from pipeline.extractors.literals import Prechecked
 
 FREEMAIL = frozenset({"gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com",
                       "icloud.com", "proton.me", "protonmail.com", "qq.com", "163.com", "126.com", "sina.com",
@@ -28,11 +29,11 @@ _DOT_BR = r"\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*"
 _AT_WORD = r"\s+(?:at|AT)\s+"
 _DOT_WORD = r"\s+(?:dot|DOT)\s+"
 
-_PLAIN = re.compile(rf"(?<![\w.+-])({_LOCAL})@({_LABEL}(?:\.{_LABEL})*\.{_TLD})(?![\w-])")
-_BRACKETED = re.compile(
-    rf"(?<![\w.+-])({_LOCAL})(?:{_AT_BR})({_LABEL}(?:(?:{_DOT_BR}|\.){_LABEL})*(?:{_DOT_BR}|\.){_TLD})(?![\w-])")
-_WORDS = re.compile(
-    rf"(?<![\w.+-])({_LOCAL}){_AT_WORD}({_LABEL}(?:(?:{_DOT_WORD}|{_DOT_BR}|\.){_LABEL})*(?:{_DOT_WORD}|{_DOT_BR}|\.){_TLD})(?![\w-])")
+_PLAIN = Prechecked(re.compile(rf"(?<![\w.+-])({_LOCAL})@({_LABEL}(?:\.{_LABEL})*\.{_TLD})(?![\w-])"))
+_BRACKETED = Prechecked(re.compile(
+    rf"(?<![\w.+-])({_LOCAL})(?:{_AT_BR})({_LABEL}(?:(?:{_DOT_BR}|\.){_LABEL})*(?:{_DOT_BR}|\.){_TLD})(?![\w-])"))
+_WORDS = Prechecked(re.compile(
+    rf"(?<![\w.+-])({_LOCAL}){_AT_WORD}({_LABEL}(?:(?:{_DOT_WORD}|{_DOT_BR}|\.){_LABEL})*(?:{_DOT_WORD}|{_DOT_BR}|\.){_TLD})(?![\w-])"))
 _DOT_ANY = re.compile(rf"{_DOT_BR}|{_DOT_WORD}")
 
 

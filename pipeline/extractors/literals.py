@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import _sre
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from re import _constants as C  # noqa: N812
 from re import _parser
@@ -127,9 +127,33 @@ def _node(item: tuple[Any, Any]) -> Info:
 def required_literals(pattern: str, flags: int = re.IGNORECASE) -> frozenset[str] | None:
     """Lower-case strings one of which every match of ``pattern`` contains, or None."""
     _, req = _seq(_parser.parse(pattern, flags))
-    return frozenset(req) if req else None
+    if not req:
+        return None
+    return frozenset(lit for lit in req if not any(other != lit and other in lit for other in req))
 
 
 def present(literals: frozenset[str] | None, low: str) -> bool:
     """Whether ``low`` (from :func:`folded`) holds one of ``literals`` (None: no pre-check)."""
     return literals is None or any(lit in low for lit in literals)
+
+
+@lru_cache(maxsize=64)
+def folded_cached(text: str) -> str | None:
+    """:func:`folded`, kept for the last texts (each finder asks for the same one)."""
+    return folded(text)
+
+
+class Prechecked:
+    """A compiled regex whose ``finditer`` returns nothing at once when the text lacks every
+    literal its matches need (same matches otherwise)."""
+
+    def __init__(self, rx: re.Pattern[str]) -> None:
+        self.rx = rx
+        self.literals = required_literals(rx.pattern, rx.flags)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if self.literals is not None:
+            low = folded_cached(text)
+            if low is not None and not present(self.literals, low):
+                return iter(())
+        return self.rx.finditer(text)

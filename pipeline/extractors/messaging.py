@@ -28,27 +28,30 @@ import phonenumbers
 from spacy.language import Language
 
 from pipeline.extractors.base import NO_HINTS, FinderComponent, Found, Hints, overlaps, spans_of
+from pipeline.extractors.literals import Prechecked
 from pipeline.extractors.phones import candidate_regions, e164, parse_number
 
 _HANDLE = r"[A-Za-z][A-Za-z0-9_]{3,31}"
 _SEP = r"\s*(?:[:：=-]|ID|id|Id)?\s*(?:[:：])?\s*"
 _ID = r"@?~?[A-Za-z0-9][A-Za-z0-9._-]{2,31}"
 
-_TG_LINK = re.compile(rf"(?:https?://)?(?:www\.)?(?:t|telegram)\.me/(?:s/)?(?:joinchat/)?({_HANDLE})\b"
-                      rf"|tg://resolve\?domain=({_HANDLE})", re.I)
-_TG_LABEL = re.compile(rf"(?<![A-Za-z0-9])(?:telegram|tele|tg|tlg)\s*(?:id)?\s*[:：]\s*({_HANDLE})\b", re.I)
-_TG_HANDLE = re.compile(rf"(?<![\w@./])@({_HANDLE})\b")
-_WA_LINK = re.compile(r"(?:https?://)?(?:wa\.me/|api\.whatsapp\.com/send/?\?phone=)\+?(\d{7,15})", re.I)
-_WA_LABEL = re.compile(rf"(?<![A-Za-z0-9])(?:whats\s?app|wa|wsp|whatsap)\b{_SEP}", re.I)
-_LINE_LINK = re.compile(r"(?:https?://)?(?:line\.me/(?:R/)?ti/p/|lin\.ee/)([@~]?[A-Za-z0-9._-]{2,32})", re.I)
-_LINE_LABEL = re.compile(
-    rf"(?:(?<![A-Za-z0-9])line\s*(?:id\s*[:：]?|[:：])|ไอดีไลน์|ไลน์ไอดี|ไลน์)\s*[:：]?\s*({_ID})", re.I)
-_WECHAT_LABEL = re.compile(
+_TG_LINK = Prechecked(re.compile(rf"(?:https?://)?(?:www\.)?(?:t|telegram)\.me/(?:s/)?(?:joinchat/)?({_HANDLE})\b"
+                      rf"|tg://resolve\?domain=({_HANDLE})", re.I))
+_TG_LABEL = Prechecked(re.compile(rf"(?<![A-Za-z0-9])(?:telegram|tele|tg|tlg)\s*(?:id)?\s*[:：]\s*({_HANDLE})\b", re.I))
+_TG_HANDLE = Prechecked(re.compile(rf"(?<![\w@./])@({_HANDLE})\b"))
+_WA_LINK = Prechecked(re.compile(r"(?:https?://)?(?:wa\.me/|api\.whatsapp\.com/send/?\?phone=)\+?(\d{7,15})", re.I))
+_WA_LABEL = Prechecked(re.compile(rf"(?<![A-Za-z0-9])(?:whats\s?app|wa|wsp|whatsap)\b{_SEP}", re.I))
+_LINE_LINK = Prechecked(re.compile(
+    r"(?:https?://)?(?:line\.me/(?:R/)?ti/p/|lin\.ee/)([@~]?[A-Za-z0-9._-]{2,32})", re.I))
+_LINE_LABEL = Prechecked(re.compile(
+    rf"(?:(?<![A-Za-z0-9])line\s*(?:id\s*[:：]?|[:：])|ไอดีไลน์|ไลน์ไอดี|ไลน์)\s*[:：]?\s*({_ID})", re.I))
+_WECHAT_LABEL = Prechecked(re.compile(
     r"(?:(?:(?<![A-Za-z0-9])(?:wechat|weixin|vx|wx)|v信|微信号|微信|威信|薇信)(?:\s*(?:id|号))?\s*[:：]?\s*)"
-    r"([A-Za-z][A-Za-z0-9_-]{5,19}|\+?\d{6,15})(?![\w-])", re.I)
-_ZALO_LINK = re.compile(r"(?:https?://)?zalo\.me/(?!g/)([A-Za-z0-9._-]{3,32})", re.I)
-_ZALO_LABEL = re.compile(rf"(?<![A-Za-z0-9])zalo\b{_SEP}", re.I)
-_MESSENGER = re.compile(r"(?:https?://)?(?:www\.)?(?:m\.me|messenger\.com/t)/([A-Za-z0-9.]{3,50}[A-Za-z0-9])", re.I)
+    r"([A-Za-z][A-Za-z0-9_-]{5,19}|\+?\d{6,15})(?![\w-])", re.I))
+_ZALO_LINK = Prechecked(re.compile(r"(?:https?://)?zalo\.me/(?!g/)([A-Za-z0-9._-]{3,32})", re.I))
+_ZALO_LABEL = Prechecked(re.compile(rf"(?<![A-Za-z0-9])zalo\b{_SEP}", re.I))
+_MESSENGER = Prechecked(re.compile(
+    r"(?:https?://)?(?:www\.)?(?:m\.me|messenger\.com/t)/([A-Za-z0-9.]{3,50}[A-Za-z0-9])", re.I))
 
 
 def _number(raw: str, regions: list[str]) -> str | None:
