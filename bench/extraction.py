@@ -12,7 +12,8 @@ baseline of phonenumbers' PhoneNumberMatcher plus simple regexes for @handles, e
 URLs over the raw text, in the same run over the same corpus: the gold texts repeated to
 ``--posts`` posts (plus the texts of /work/shared/data/jobads-dev.jsonl with ``--dev`` when
 that file exists). The normalization cache is cleared before every post so repeats cost
-what new posts would. Best of ``--repeat`` runs. Prints Markdown for docs/benchmarks.md.
+what new posts would (the finders' per-text caches too). Best of ``--repeat`` runs.
+Prints Markdown for docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -161,7 +162,18 @@ def main(argv: list[str] | None = None) -> int:
         base_texts += [(d["text"], d.get("lang")) for d in dev if d.get("text")]
     corpus = (base_texts * (args.posts // len(base_texts) + 1))[:args.posts]
     lw(corpus[0][0], corpus[0][1])  # load the spaCy pipeline and gazetteers outside the timing
-    clear = getattr(normalize_text, "cache_clear", None)
+    clear_norm = getattr(normalize_text, "cache_clear", None)
+    try:
+        from pipeline.extractors import clear_caches
+    except ImportError:
+        clear_caches = None  # type: ignore[assignment]
+
+    def clear() -> None:  # a repeated post costs what a new one would
+        if clear_norm:
+            clear_norm()
+        if clear_caches:
+            clear_caches()
+
     pps_lw = throughput(corpus, lw, args.repeat, clear)
     pps_base = throughput(corpus, baseline, args.repeat, None)
 

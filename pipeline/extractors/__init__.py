@@ -20,3 +20,13 @@ ENTITY_TYPES = ("phone", "whatsapp", "telegram", "line", "wechat", "zalo", "mess
 
 __all__ = ["CHARS_KEY", "COMPONENTS", "ENTITY_TYPES", "FOUND_KEY", "SPANS_KEY", "Found", "Hints", "ages", "emails",
            "locations", "messaging", "money", "phones", "urls", "wallets"]
+
+
+def clear_caches() -> None:
+    """Forget the per-text caches of the finders (gazetteer matches, folded text): benchmarks
+    call it so that a repeated text costs what a new one would."""
+    from pipeline.extractors.literals import folded_cached
+    from pipeline.extractors.locations import _places
+
+    _places.cache_clear()
+    folded_cached.cache_clear()
