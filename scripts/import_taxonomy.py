@@ -100,10 +100,16 @@ EXTRA: list[dict[str, object]] = [
             "en": [r"\b(beware\s+of|be\s+careful|scam\s+(alert|warning)|warn(s|ed|ing)?\s+(the\s+public|against|about|of|that|job\s*seekers)"
                    r"|do\s+not\s+fall\s+for|don'?t\s+fall\s+for|(was|were|been|being)\s+rescued|rescued\s+from|repatriated"
                    r"|victims?\s+of|trafficking\s+victims?|(police|authorities|embassy|ministry|interpol|immigration)\s+(said|warns?|warned|advis\w+|urg\w+)"
-                   r"|(travel|public)\s+advisory|awareness\s+(post|campaign))\b"],
+                   r"|(travel|public)\s+advisory|awareness\s+(post|campaign))\b",
+                   # news coverage and NGO awareness posts (taxonomy §5 "known false positives")
+                   r"\b(anti-?scam|human\s+trafficking|(scam|fraud)\s+(cent(re|er)s?|compounds?|hubs?|factories)"
+                   r"|(police|authorities)\s+(have\s+)?arrest(ed|s)?|trapped\s+in|forced\s+(to|into)\s+(work|scam|run)"
+                   r"|survivors?|fake\s+job\s+(ads?|offers?|posts?))\b"],
             "vi": [r"cảnh\s*báo", r"giải\s*cứu", r"thủ\s*đoạn", r"nạn\s*nhân", r"đừng\s*(tin|sập\s*bẫy|để\s*bị\s*lừa)", r"công\s*an\s*(tỉnh|thành\s*phố|tp)?\s*\S*\s*(khuyến\s*cáo|thông\s*tin)"],
-            "th": [r"เตือนภัย", r"ระวังภัย", r"ช่วยเหลือ.{0,20}(เหยื่อ|คนไทย)", r"เหยื่อ", r"อย่าหลงเชื่อ"],
-            "zh": [r"警惕", r"提醒", r"谨防", r"受害者", r"解救", r"警方", r"警情通报", r"防骗"],
+            "th": [r"เตือนภัย", r"ระวังภัย", r"ช่วยเหลือ.{0,20}(เหยื่อ|คนไทย)", r"เหยื่อ", r"อย่าหลงเชื่อ",
+                   r"ถูกหลอก", r"จับกุม", r"ค้ามนุษย์"],
+            "zh": [r"警惕", r"提醒", r"谨防", r"受害者", r"解救", r"警方", r"警情通报", r"防骗",
+                   r"反[诈詐]", r"[诈詐][骗騙](园区|園區|集团|集團)", r"人口[贩販][运運]", r"被[骗騙]", r"[获獲]救", r"宣[导導]"],
             "id": [r"\b(waspada|hati-hati|korban|dipulangkan|imbauan|modus\s+penipuan)\b"],
             "ms": [r"\b(berwaspada|mangsa|amaran)\b"],
             "tl": [r"\b(babala|mag-ingat|biktima|nasagip|paalala)\b"],
