@@ -5,39 +5,34 @@ Uses only the server core (Elastic's minimal integ-test-zip node works): no scri
 rollover and migrations: :mod:`pipeline.store.es_mapping`; bulk retries:
 :mod:`pipeline.store.es_bulk`; queries: :mod:`pipeline.store.es_search`.
 
-* Upsert: per chunk, the existing ids are looked up over the alias (``ids`` query → the
-  concrete ``_index`` holding each); existing records get an ``update`` addressed to that
-  index (``doc`` = derived fields only), new ids an ``update`` with ``upsert`` through the
-  alias (its write index). So re-running a day after a rollover never duplicates. Before a
-  bulk the write index is rolled over if a :class:`RolloverPolicy` threshold is reached.
-  Records still failing after retries, or rejected (mapping conflict, too large), go to the
-  dead-letter file (:mod:`pipeline.store.deadletter`) and the call raises DeadLetterError
-  naming the file and the ``lurewatch index --replay`` command. One refresh per call makes
-  the writes searchable when it returns.
-* Triage and mark_removed address the concrete index with ``if_seq_no``/``if_primary_term``;
-  triage audit entries go to ``<index>-audit`` (id ``<record id>:<version>``), written after
-  the record (a failed audit write is raised to the caller).
+* Upsert (:mod:`pipeline.store.es_upsert`): new ids are ``create``d, existing ones get an
+  ``update`` of the derived fields in the backing index that holds them, so re-running a day
+  after a rollover never duplicates. Before a bulk the write index is rolled over if a
+  :class:`RolloverPolicy` threshold is reached. Records still failing after retries, or
+  rejected (mapping conflict, too large), go to the dead-letter file
+  (:mod:`pipeline.store.deadletter`) and the call raises DeadLetterError naming the file and
+  the ``lurewatch index --replay`` command. One refresh per call makes the writes searchable
+  when it returns.
+* Triage (:mod:`pipeline.store.es_triage`) and mark_removed address the concrete index with
+  ``if_seq_no``/``if_primary_term``; the triage audit entry (``<index>-audit``, id
+  ``<record id>:<version>``) is claimed before the record write and released if it loses.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import elasticsearch
 from elasticsearch import Elasticsearch
 
-from pipeline.records import Record, validate
+from pipeline.records import Record
 from pipeline.store import es_bulk, es_search
 from pipeline.store.base import (
-    ConflictError,
     DeadLetterError,
     NotFoundError,
     SearchResult,
@@ -45,19 +40,13 @@ from pipeline.store.base import (
     UpsertResult,
 )
 from pipeline.store.deadletter import DeadLetter
-from pipeline.store.es_bulk import RetryPolicy, Unavailable
-from pipeline.store.es_docs import UPDATE_FIELDS, from_es, redact, to_es
+from pipeline.store.es_bulk import RetryPolicy
+from pipeline.store.es_docs import from_es, redact
 from pipeline.store.es_mapping import RolloverPolicy, ensure_layout, rollover
-from pipeline.store.lifecycle import RemovalEntry, applies, upsert_lifecycle
-from pipeline.store.triage import apply_changes, utc_now
-
-_T = TypeVar("_T")
-
-
-def _chunks(items: Iterable[_T], n: int) -> Iterator[list[_T]]:
-    it = iter(items)
-    while chunk := list(islice(it, n)):
-        yield chunk
+from pipeline.store.es_triage import Triage
+from pipeline.store.es_upsert import BulkUpsert, chunks, locate
+from pipeline.store.lifecycle import RemovalEntry, applies
+from pipeline.store.triage import utc_now
 
 
 @dataclass
@@ -198,130 +187,8 @@ class ElasticsearchStore:
                 "at": self.clock(), "attempts": 1, "record": d}
 
     def _upsert(self, records: Iterable[Record]) -> tuple[UpsertResult, list[dict[str, Any]]]:
-        result = UpsertResult()
-        dead: list[dict[str, Any]] = []
-        located: dict[str, str] = {}  # written in this call: id → concrete index
-        down: str | None = None
-        try:
-            es_bulk.call(lambda: rollover(self.es, self.index, self.rollover_policy, self._today()),
-                         self.retry, self.sleep)
-        except (Unavailable, StoreError) as exc:
-            down = f"Elasticsearch unavailable: {exc}"
-        for by_id, docs, too_big in self._prepared(records):
-            if down:
-                dead.extend(self._entry(d, None, down) for d in by_id.values())
-                continue
-            dead.extend(too_big)
-            try:
-                ok, failures = self._write(docs, located)
-            except Unavailable as exc:
-                down = f"Elasticsearch unavailable after {self.retry.max_retries} retries: {exc.reason}"
-                acked = {o["_id"] for o in exc.ok}
-                ok, failures = exc.ok, [es_bulk.Failure(i, None, down) for i in docs if i not in acked]
-            for item in ok:
-                located[item["_id"]] = item["_index"]
-                if item.get("result") == "created":
-                    result.created += 1
-                elif item.get("result") == "updated":
-                    result.updated += 1
-            dead.extend(self._entry(by_id[f.id], f.status, f.reason) for f in failures)
-        if not down:
-            try:
-                es_bulk.call(lambda: self.es.indices.refresh(index=self.index), self.retry, self.sleep)
-            except Unavailable:
-                pass  # written and durable, visible after the next periodic refresh
-        return result, dead
-
-    def _prepare(self, chunk: list[Record]) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
-        """(record dicts by id, indexed docs by id, dead-letter entries for oversized ones);
-        raises RecordError for an invalid record."""
-        by_id: dict[str, dict[str, Any]] = {}
-        for record in chunk:
-            d = record.to_dict()
-            validate(d)
-            by_id[d["id"]] = d
-        docs: dict[str, dict[str, Any]] = {}
-        too_big = []
-        for rid, d in by_id.items():
-            doc = to_es(d)
-            size = len(json.dumps(doc, ensure_ascii=False).encode())
-            if size > self.retry.max_doc_bytes:
-                too_big.append(self._entry(d, 413, f"document_too_large: the record is {size} bytes as"
-                                           f" JSON, over the {self.retry.max_doc_bytes}-byte limit"
-                                           " (LUREWATCH_ES_MAX_DOC_BYTES)"))
-            else:
-                docs[rid] = doc
-        return by_id, docs, too_big
-
-    def _prepared(self, records: Iterable[Record]) -> Iterator[tuple[dict[str, Any], dict[str, Any],
-                                                                     list[dict[str, Any]]]]:
-        """Chunks prepared one ahead in a worker thread (validation and conversion overlap the
-        previous chunk's bulk request); errors surface in input order."""
-        chunks = _chunks(records, self.retry.chunk_size)
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lurewatch-prepare") as pool:
-            first = next(chunks, None)
-            ahead: Future[Any] | None = pool.submit(self._prepare, first) if first else None
-            while ahead is not None:
-                ready = ahead.result()
-                nxt = next(chunks, None)
-                ahead = pool.submit(self._prepare, nxt) if nxt else None
-                yield ready
-
-    def _write(self, docs: dict[str, dict[str, Any]], located: dict[str, str]
-               ) -> tuple[list[dict[str, Any]], list[es_bulk.Failure]]:
-        """Look up which ids exist, then one bulk: ``create`` through the alias for new ids,
-        ``update`` of derived fields in the holding index for existing ones. A ``create`` that
-        lost a race (409: created meanwhile) is looked up and sent again as an update."""
-        ok: list[dict[str, Any]] = []
-        pending = docs
-        for _ in range(3):
-            ids = [i for i in pending if i not in located]
-            stored = es_bulk.call(lambda ids=ids: self._locate(ids), self.retry, self.sleep, ids=list(pending))
-            acked, failures = es_bulk.send(self.es, self._actions(pending, stored, located),
-                                           self.retry, self.sleep)
-            ok.extend(acked)
-            raced = {f.id for f in failures if f.status == 409}
-            failures = [f for f in failures if f.id not in raced]
-            if not raced:
-                return ok, failures
-            pending = {i: docs[i] for i in raced}
-            located.update({i: self.index for i in raced})  # created meanwhile in the write index
-        return ok, failures + [es_bulk.Failure(i, 409, "kept conflicting with concurrent writers")
-                               for i in pending]
-
-    def _actions(self, docs: dict[str, dict[str, Any]], stored: dict[str, tuple[str, dict[str, Any]]],
-                 located: dict[str, str]) -> list[dict[str, Any]]:
-        actions: list[dict[str, Any]] = []
-        for rid, doc in docs.items():
-            upd = {k: doc[k] for k in UPDATE_FIELDS}
-            target = self.index
-            if rid not in stored and rid not in located:
-                actions.append({"_op_type": "create", "_index": self.index, "_id": rid, "_source": doc})
-                continue
-            if rid in stored:
-                target, lifecycle = stored[rid]
-                # Write lifecycle only when the upsert changes it (seen live after removal),
-                # so a concurrent mark_removed is never undone.
-                keep = upsert_lifecycle(lifecycle, doc)
-                if keep == lifecycle:
-                    del upd["lifecycle"]
-                else:
-                    upd["lifecycle"] = keep
-            elif rid in located:
-                target = located[rid]
-                del upd["lifecycle"]
-            actions.append({"_op_type": "update", "_index": target, "_id": rid,
-                            "retry_on_conflict": 3, "doc": upd, "upsert": doc})
-        return actions
-
-    def _locate(self, ids: list[str], source: list[str] | None = None) -> dict[str, Any]:
-        """id → (concrete index, stored lifecycle) for those of ``ids`` that exist."""
-        if not ids:
-            return {}
-        resp = self.es.search(index=self.index, query={"ids": {"values": ids}}, size=len(ids),
-                              source_includes=source or ["lifecycle"])
-        return {h["_id"]: (h["_index"], h["_source"].get("lifecycle") or {})
-                for h in resp["hits"]["hits"]}
+        return BulkUpsert(self.es, self.index, self.retry, self.rollover_policy, self._today(),
+                          self._entry, self.sleep).run(records)
 
     def replay(self, progress: Callable[[int, int], None] | None = None) -> ReplayResult:
         """Send the dead-letter file's records again (idempotent upserts); lines that fail
@@ -329,7 +196,7 @@ class ElasticsearchStore:
         with self.dead.take() as (entries, still):
             latest = {e["id"]: e for e in entries}
             done = 0
-            for chunk in _chunks(list(latest.values()), self.retry.chunk_size):
+            for chunk in chunks(list(latest.values()), self.retry.chunk_size):
                 _, failed = self._upsert(Record.from_dict(e["record"]) for e in chunk)
                 for f in failed:
                     prev = latest[f["id"]]
@@ -346,7 +213,7 @@ class ElasticsearchStore:
         guarded by ``if_seq_no``/``if_primary_term``; documents that changed in between are
         re-read and re-judged, up to 3 times. Returns the number of records changed."""
         changed = 0
-        for chunk in _chunks(entries, 500):
+        for chunk in chunks(entries, 500):
             for _ in range(3):
                 n, conflicts = self._mark_chunk(chunk)
                 changed += n
@@ -406,7 +273,7 @@ class ElasticsearchStore:
     def _get(self, record_id: str) -> Any:
         """Realtime get from the concrete index holding ``record_id`` (with seq_no)."""
         with self._errors(f"get record {record_id}"):
-            where = self._locate([record_id])
+            where = locate(self.es, self.index, [record_id])
             if record_id not in where:
                 raise NotFoundError(f"no record with id {record_id!r}")
             try:
@@ -447,49 +314,19 @@ class ElasticsearchStore:
             filters["partition"] = partition
         return [h.record for h in self.search(filters=filters, sort="-score", size=size).hits]
 
-    # -- triage --------------------------------------------------------------------------
+    # -- triage ------------------------------------------------------------------------
+
+    def _triage(self) -> Triage:
+        return Triage(self.es, self.audit_index, self._get, self.clock, self.sleep)
 
     def update_triage(
         self, record_id: str, changes: dict[str, Any], *, expected_version: int, actor: str
     ) -> Record:
-        """Compare-and-set on triage.version, written with ``if_seq_no``/``if_primary_term``
-        to the concrete index. A pipeline upsert that races in between (new seq_no, same
-        triage version) is retried, up to 3 times."""
-        for _ in range(3):
-            got = self._get(record_id)
-            src = got["_source"]
-            version = src["triage"]["version"]
-            if version != expected_version:
-                raise ConflictError(
-                    f"record {record_id} triage is at version {version}, not {expected_version}:"
-                    " someone else changed it; reload and retry"
-                )
-            triage, entry = apply_changes(src["triage"], changes, actor=actor, at=self.clock())
-            try:
-                with self._errors(f"update triage of {record_id}"):
-                    self.es.update(
-                        index=got["_index"], id=record_id, doc={"triage": triage},
-                        if_seq_no=got["_seq_no"], if_primary_term=got["_primary_term"],
-                        refresh=True,
-                    )
-            except StoreError as exc:
-                if isinstance(exc.__cause__, elasticsearch.ConflictError):
-                    continue  # the document changed; re-read and compare versions again
-                raise
-            with self._errors(f"write the audit entry for {record_id}"):
-                self.es.index(
-                    index=self.audit_index, id=f"{record_id}:{entry['version']}",
-                    document={"record_id": record_id, **entry}, op_type="create",
-                    refresh=True,
-                )
-            src["triage"] = triage
-            return from_es(src)
-        raise ConflictError(f"record {record_id} kept changing during the triage update; retry")
+        """Compare-and-set on triage.version with its audit entry (:mod:`pipeline.store.es_triage`)."""
+        with self._errors(f"update triage of {record_id}"):
+            return from_es(self._triage().update(record_id, changes, expected_version=expected_version,
+                                                 actor=actor))
 
     def audit(self, record_id: str) -> list[dict[str, Any]]:
         with self._errors(f"read the audit trail of {record_id}"):
-            resp = self.es.search(
-                index=self.audit_index, query={"term": {"record_id": record_id}},
-                sort=[{"version": "asc"}], size=10_000,
-            )
-        return [h["_source"] for h in resp["hits"]["hits"]]
+            return self._triage().audit(record_id)

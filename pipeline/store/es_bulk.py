@@ -94,15 +94,20 @@ def reason(item: dict[str, Any]) -> str:
     return str(err or f"status {item.get('status')}")
 
 
+def _as_is(action: tuple[dict[str, Any], bytes]) -> tuple[dict[str, Any], bytes]:
+    return action
+
+
 def send(
     es: Elasticsearch,
-    actions: list[dict[str, Any]],
+    actions: list[tuple[dict[str, Any], bytes]],
     policy: RetryPolicy,
     sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[list[dict[str, Any]], list[Failure]]:
-    """Send helper-style ``actions`` (each with ``_id``); returns (acknowledged bulk items,
-    failures). Raises Unavailable when the node stops answering."""
-    pending = {a["_id"]: a for a in actions}
+    """Send bulk ``actions``: (header such as ``{"create": {"_index", "_id"}}``, JSON body
+    bytes) pairs, one per id; returns (acknowledged bulk items, failures). Raises Unavailable
+    when the node stops answering."""
+    pending = {next(iter(header.values()))["_id"]: (header, body) for header, body in actions}
     ok: list[dict[str, Any]] = []
     failures: list[Failure] = []
     delays = policy.delays()
@@ -110,7 +115,7 @@ def send(
     while pending:
         try:
             for success, info in helpers.streaming_bulk(
-                client, list(pending.values()), chunk_size=len(pending),
+                client, list(pending.values()), chunk_size=len(pending), expand_action_callback=_as_is,
                 raise_on_error=False, raise_on_exception=False,
                 max_retries=policy.max_retries, initial_backoff=policy.initial_backoff,
                 max_backoff=policy.max_backoff, retry_on_status=RETRY_STATUS, yield_ok=True,

@@ -275,3 +275,8 @@ def rollover(
             return None
         raise
     return str(resp["new_index"]) if resp.get("rolled_over") else None
+
+
+def backing_indices(es: Elasticsearch, index: str) -> list[str]:
+    """The concrete indices behind alias ``index``, sorted."""
+    return sorted(es.indices.get_alias(name=index))
