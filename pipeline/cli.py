@@ -248,7 +248,7 @@ def render_metrics(title: str, rows: dict[str, dict[str, Any]]) -> None:
         table.add_row(escape(name), str(m["n"]), str(m["positives"]), f"{m['precision']:.3f}",
                       f"{m['recall']:.3f}", f"{m['f1']:.3f}", f"{m['pr_auc']:.3f}" if "pr_auc" in m else "–",
                       f"{m['flag_rate']:.3f}", str(m["tp"]), str(m["fp"]), str(m["fn"]), str(m["tn"]))
-    out.print(table)
+    out.print(table, width=max(out.width, 132))
 
 
 def print_summary(settings: Settings, date: str) -> int:

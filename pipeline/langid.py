@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
+
 from pipeline.textnorm import normalize_text
 
 LATIN_LANGS = ("en", "vi", "id", "ms", "tl")
@@ -117,9 +119,28 @@ class NaiveBayes:
         return cls(priors, logp, unseen)
 
     def scores(self, text: str) -> dict[str, float]:
+        langs, index, table, prior = self._table()
         feats = Counter(features(text))
-        return {lang: self.priors[lang] + sum(n * self.logp[lang].get(f, self.unseen[lang]) for f, n in feats.items())
-                for lang in self.priors}
+        rows = [index.get(f, -1) for f in feats]  # -1: the row of unseen log-probabilities
+        totals = np.asarray(list(feats.values()), dtype=np.float64) @ table[rows] if rows else np.zeros(len(langs))
+        return {lang: float(p + t) for lang, p, t in zip(langs, prior, totals, strict=True)}
+
+    def _table(self) -> tuple[list[str], dict[str, int], np.ndarray, np.ndarray]:
+        """The profiles as one (feature × language) matrix, built once: a text's scores are
+        then one matrix product instead of a dictionary lookup per feature and language."""
+        cached = self.__dict__.get("_cached_table")
+        if cached is None:
+            langs = list(self.priors)
+            vocab = sorted(set().union(*(self.logp[lang] for lang in langs)))
+            table = np.empty((len(vocab) + 1, len(langs)), dtype=np.float64)
+            for j, lang in enumerate(langs):
+                lp, unseen = self.logp[lang], self.unseen[lang]
+                table[:-1, j] = [lp.get(f, unseen) for f in vocab]
+                table[-1, j] = unseen
+            cached = (langs, {f: i for i, f in enumerate(vocab)}, table,
+                      np.asarray([self.priors[lang] for lang in langs]))
+            object.__setattr__(self, "_cached_table", cached)
+        return cached
 
     def predict(self, text: str) -> str:
         scores = self.scores(text)
@@ -128,13 +149,22 @@ class NaiveBayes:
 
 def features(text: str) -> list[str]:
     """Words (``w:``) and character 1–3-grams of ``" word "`` (lower case)."""
-    out = []
+    out: list[str] = []
+    cache = _WORD_FEATURES
     for word in _WORD.findall(text.lower()):
-        out.append("w:" + word)
-        padded = f" {word} "
-        for n in (1, 2, 3):
-            out.extend(padded[i:i + n] for i in range(len(padded) - n + 1))
+        feats = cache.get(word)
+        if feats is None:
+            if len(cache) > 200_000:
+                cache.clear()
+            padded = f" {word} "
+            feats = cache[word] = ("w:" + word, *(padded[i:i + n] for n in (1, 2, 3)
+                                                  for i in range(len(padded) - n + 1)))
+        out.extend(feats)
     return out
+
+
+#: features of a word, computed once (words repeat across posts)
+_WORD_FEATURES: dict[str, tuple[str, ...]] = {}
 
 
 def _seed_text() -> str:
@@ -172,20 +202,42 @@ def profile_version() -> str:
     return "langid-nb.v1+" + hashlib.sha256(_seed_text().encode("utf-8")).hexdigest()[:12]
 
 
+class _ScriptClasses(dict[int, str | None]):
+    """``str.translate`` table: a letter → one character naming its script class (an index
+    into :data:`_SCRIPT_LANG`, or Latin, or other); anything else is deleted. Filled on first
+    sight of each code point, so counting scripts runs in C."""
+
+    def __missing__(self, cp: int) -> str | None:
+        ch = chr(cp)
+        value: str | None = None
+        if ch.isalpha():
+            for i, (first, last, _lang, _weight) in enumerate(_SCRIPT_LANG):
+                if first <= cp <= last:
+                    value = chr(0xE000 + i)
+                    break
+            else:
+                value = "L" if cp < 0x250 or 0x1E00 <= cp <= 0x1EFF else "O"
+        self[cp] = value
+        return value
+
+
+_CLASSES = _ScriptClasses()
+_CLASS_LANG: dict[str, tuple[str, int]] = {
+    "L": ("latin", 1), "O": ("other", 1),
+    **{chr(0xE000 + i): (lang, weight) for i, (_f, _l, lang, weight) in enumerate(_SCRIPT_LANG)},
+}
+
+
+_VI_ONLY_RX = re.compile("[" + re.escape("".join(sorted(_VI_ONLY))) + "]")
+
+
 def script_language(text: str) -> str | None:
     """The language a non-Latin script decides (see module doc), ``"latin"`` when Latin
     letters dominate, None when the text has no letters."""
     weights: Counter[str] = Counter()
-    for ch in text:
-        if not ch.isalpha():
-            continue
-        cp = ord(ch)
-        for first, last, lang, weight in _SCRIPT_LANG:
-            if first <= cp <= last:
-                weights[lang] += weight
-                break
-        else:
-            weights["latin" if cp < 0x250 or 0x1E00 <= cp <= 0x1EFF else "other"] += 1
+    for cls, n in Counter(text.translate(_CLASSES)).items():
+        lang, weight = _CLASS_LANG[cls]
+        weights[lang] += n * weight
     total = sum(weights.values())
     if not total:
         return None
@@ -208,7 +260,7 @@ def detect(text: str, model_: NaiveBayes | None = None) -> str:
         return "und"
     if script != "latin":
         return script
-    if sum(ch in _VI_ONLY for ch in clean) >= 2:
+    if len(_VI_ONLY_RX.findall(clean)) >= 2:
         return "vi"
     if not _WORD.search(clean):
         return "und"

@@ -34,6 +34,7 @@ _CONFIG: dict[str, dict[str, object]] = {
 }
 
 
+@lru_cache(maxsize=256)
 def _has_language(code: str) -> bool:
     try:
         get_lang_class(code)
