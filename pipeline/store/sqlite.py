@@ -22,7 +22,8 @@ The schema is versioned (``PRAGMA user_version``) and migrated in order on ``set
 
 ``records_tri`` is an external-content table over ``records``; title and text are capture
 fields and never change, so both FTS tables are written once, on insert (rowid = the
-``records`` rowid). Highlights are computed in Python (:mod:`pipeline.store.highlight`).
+``records`` rowid). Highlights are computed in Python (:mod:`pipeline.store.highlight`);
+the WHERE clauses and facet queries live in :mod:`pipeline.store.sqlite_search`.
 
 SQL is composed only from whitelisted column names and ``?`` placeholders (hence the
 ``noqa: S608``); every value is a bound parameter.
@@ -52,43 +53,14 @@ from pipeline.store.base import (
 from pipeline.store.derived import entity_key
 from pipeline.store.lifecycle import RemovalEntry, applies, upsert_lifecycle
 from pipeline.store.query import (
-    FACET_SIZE,
     check_facets,
-    facet_key,
     fold_latin,
-    normalize_filters,
     parse_query,
     parse_sort,
 )
 from pipeline.store.sqlite_schema import columns, migrate, term_rows
+from pipeline.store.sqlite_search import RANGE_COLUMNS, facet, record, sql_value, where_clause
 from pipeline.store.triage import apply_changes, utc_now
-
-#: Scalar filter fields → column.
-_COLUMNS = {
-    "source_id": "source_id",
-    "source_kind": "source_kind",
-    "partition": "partition",
-    "flagged": "flagged",
-    "lang": "lang",
-    "triage.status": "triage_status",
-    "triage.label": "triage_label",
-    "triage.assignee": "triage_assignee",
-    "lifecycle.status": "lifecycle_status",
-}
-#: Range and sort fields → column.
-_RANGE_COLUMNS = {"score": "score", "fetched_at": "fetched_ms", "published_at": "published_ms"}
-
-
-def _sql_value(value: Any) -> Any:
-    return int(value) if isinstance(value, bool) else value
-
-
-def _fts_phrase(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
-
-
-def _like(term: str) -> str:
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 class SQLiteStore:
@@ -170,7 +142,7 @@ class SQLiteStore:
                 conn.execute(
                     "UPDATE records SET lang = ?, flagged = ?, score = ?, lifecycle_status = ?,"
                     " doc = ? WHERE rowid = ?",
-                    (d["lang"], _sql_value(d["flagged"]), d["score"], doc["lifecycle"]["status"],
+                    (d["lang"], sql_value(d["flagged"]), d["score"], doc["lifecycle"]["status"],
                      self._dump(doc), rowid),
                 )
                 conn.execute("DELETE FROM record_terms WHERE record_id = ?", (record.id,))
@@ -215,7 +187,7 @@ class SQLiteStore:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 d["id"], d["source_id"], d["source_kind"], d["partition"], d["fetched_at"],
-                d["published_at"], d["lang"], _sql_value(d["flagged"]), d["score"],
+                d["published_at"], d["lang"], sql_value(d["flagged"]), d["score"],
                 d["triage"]["status"], d["triage"]["version"], d["title"], d["text"],
                 self._dump(doc), cols["triage_label"], cols["triage_assignee"],
                 cols["fetched_ms"], cols["published_ms"], cols["lifecycle_status"],
@@ -240,13 +212,6 @@ class SQLiteStore:
 
     # -- reads ---------------------------------------------------------------------------
 
-    @staticmethod
-    def _record(title: str | None, text: str, doc_json: str) -> Record:
-        doc = json.loads(doc_json)
-        doc["title"] = title
-        doc["text"] = text
-        return Record.from_dict(doc)
-
     def get(self, record_id: str) -> Record:
         with self._lock:
             row = self.conn.execute(
@@ -254,63 +219,10 @@ class SQLiteStore:
             ).fetchone()
         if row is None:
             raise NotFoundError(f"no record with id {record_id!r}")
-        return self._record(*row)
-
-    def _where(self, query: str | None, filters: dict[str, Any] | None) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        terms = parse_query(query)
-        if terms.words:
-            clauses.append("r.rowid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)")
-            params.append(" AND ".join(_fts_phrase(fold_latin(w)) for w in terms.words))
-        for sub in terms.substrings:
-            if len(sub) >= 3:
-                clauses.append(
-                    "r.rowid IN (SELECT rowid FROM records_tri WHERE records_tri MATCH ?)"
-                )
-                params.append(_fts_phrase(sub))
-            else:
-                clauses.append(
-                    "(r.title LIKE ? ESCAPE '\\' OR r.text LIKE ? ESCAPE '\\')"
-                )
-                params += [_like(sub), _like(sub)]
-        spec = normalize_filters(filters)
-        for name, vals in spec.values.items():
-            present = [_sql_value(v) for v in vals if v is not None]
-            alts: list[str] = []
-            if name in _COLUMNS:
-                col = f"r.{_COLUMNS[name]}"
-                if present:
-                    alts.append(f"{col} IN ({', '.join('?' * len(present))})")
-                    params += present
-                if None in vals:
-                    alts.append(f"{col} IS NULL")
-            else:
-                if present:
-                    marks = ", ".join("?" * len(present))
-                    alts.append(
-                        "r.id IN (SELECT record_id FROM record_terms"  # noqa: S608
-                        f" WHERE field = ? AND value IN ({marks}))"
-                    )
-                    params += [name, *(str(v) for v in present)]
-                if None in vals:
-                    alts.append(
-                        "r.id NOT IN (SELECT record_id FROM record_terms WHERE field = ?)"
-                    )
-                    params.append(name)
-            clauses.append("(" + " OR ".join(alts) + ")")
-        for fld, (low, high) in spec.ranges.items():
-            col = f"r.{_RANGE_COLUMNS[fld]}"
-            if low is not None:
-                clauses.append(f"{col} >= ?")
-                params.append(low)
-            if high is not None:
-                clauses.append(f"{col} <= ?")
-                params.append(high)
-        return (" AND ".join(clauses) or "1"), params
+        return record(*row)
 
     def count(self, filters: dict[str, Any] | None = None) -> int:
-        where, params = self._where(None, filters)
+        where, params = where_clause(None, filters)
         with self._lock:
             row = self.conn.execute(
                 f"SELECT COUNT(*) FROM records r WHERE {where}", params  # noqa: S608
@@ -329,8 +241,8 @@ class SQLiteStore:
     ) -> SearchResult:
         field, desc = parse_sort(sort)
         facet_names = check_facets(facets)
-        where, params = self._where(query, filters)
-        col = _RANGE_COLUMNS[field]
+        where, params = where_clause(query, filters)
+        col = RANGE_COLUMNS[field]
         order = f"r.{col} IS NULL, r.{col} {'DESC' if desc else 'ASC'}, r.id ASC"
         terms = parse_query(query)
         with self._lock:
@@ -343,43 +255,19 @@ class SQLiteStore:
                 f" ORDER BY {order} LIMIT ? OFFSET ?",
                 [*params, size, offset],
             ).fetchall()
-            facet_counts = {name: self._facet(conn, name, where, params) for name in facet_names}
+            facet_counts = {name: facet(conn, name, where, params) for name in facet_names}
         hits = [
-            Hit(self._record(*row), highlight.fragments(row[0], row[1], terms)) for row in rows
+            Hit(record(*row), highlight.fragments(row[0], row[1], terms)) for row in rows
         ]
         return SearchResult(total=int(total), hits=hits, facets=facet_counts)
-
-    @staticmethod
-    def _facet(
-        conn: sqlite3.Connection, name: str, where: str, params: list[Any]
-    ) -> dict[str, int]:
-        if name in _COLUMNS:
-            col = _COLUMNS[name]
-            sql = (
-                f"SELECT r.{col}, COUNT(*) AS n FROM records r WHERE {where}"  # noqa: S608
-                f" AND r.{col} IS NOT NULL GROUP BY r.{col} ORDER BY n DESC, r.{col} LIMIT ?"
-            )
-            rows = conn.execute(sql, [*params, FACET_SIZE]).fetchall()
-            if name == "flagged":
-                return {facet_key(bool(v)): n for v, n in rows}
-            if name == "triage.label":
-                return {str(int(v)): n for v, n in rows}
-            return {facet_key(v): n for v, n in rows}
-        sql = (
-            "SELECT t.value, COUNT(*) AS n FROM record_terms t"  # noqa: S608
-            f" JOIN records r ON r.id = t.record_id WHERE t.field = ? AND {where}"
-            " GROUP BY t.value ORDER BY n DESC, t.value LIMIT ?"
-        )
-        rows = conn.execute(sql, [name, *params, FACET_SIZE]).fetchall()
-        return {v: n for v, n in rows}
 
     def scan(self, query: str | None = None, *, filters: dict[str, Any] | None = None,
              sort: str = "-score", page: int = 1000) -> Iterator[Record]:
         """Every match in ``sort`` order, by keyset pages (no OFFSET): each page continues
         after the last (missing-last, value, id) key of the one before."""
         field, desc = parse_sort(sort)
-        col = f"r.{_RANGE_COLUMNS[field]}"
-        where, params = self._where(query, filters)
+        col = f"r.{RANGE_COLUMNS[field]}"
+        where, params = where_clause(query, filters)
         cmp = "<" if desc else ">"
         last: tuple[Any, str] | None = None
         while True:
@@ -400,7 +288,7 @@ class SQLiteStore:
                     [*params, *extra_params, page],
                 ).fetchall()
             for title, text, doc, _, _ in rows:
-                yield self._record(title, text, doc)
+                yield record(title, text, doc)
             if len(rows) < page:
                 return
             last = (rows[-1][3], rows[-1][4])
@@ -419,8 +307,8 @@ class SQLiteStore:
                 f"SELECT title, text, doc FROM records r WHERE {where}"  # noqa: S608
                 " ORDER BY r.fetched_ms IS NULL, r.fetched_ms, r.id LIMIT ?", [*params, size],
             ).fetchall()
-            facets = {name: self._facet(conn, name, where, params) for name in ("source_id", "country")}
-        return SearchResult(total=int(total), hits=[Hit(self._record(*row)) for row in rows],
+            facets = {name: facet(conn, name, where, params) for name in ("source_id", "country")}
+        return SearchResult(total=int(total), hits=[Hit(record(*row)) for row in rows],
                             facets=facets)
 
     def queue(self, *, partition: str | None = None, size: int = 50) -> list[Record]:
