@@ -15,6 +15,8 @@
 #   ES_START_TIMEOUT  seconds to wait for health yellow (default 120)
 #   ES_EPHEMERAL      1 = `stop` deletes the node's data and logs (the test session uses this);
 #                     otherwise data survives stop/start
+#   ES_SETTINGS       extra node settings, space-separated key=value, passed as -Ekey=value
+#                     (e.g. "thread_pool.write.size=1 thread_pool.write.queue_size=1")
 #
 # What runs: Elastic's "integ-test-zip" distribution from Maven Central
 # (org.elasticsearch.distribution.integ-test-zip:elasticsearch:<ver>:zip). It is the server
@@ -153,6 +155,10 @@ cmd_start() {
     cp -r "$ES_HOME/config" "$NODE_DIR/config"
     if is_root; then chown -R "$ES_USER:" "$NODE_DIR"; fi
 
+    local extra=() settings=() kv
+    read -r -a settings <<<"${ES_SETTINGS:-}"
+    for kv in ${settings[@]+"${settings[@]}"}; do extra+=("-E$kv"); done
+
     local started=$SECONDS
     log "starting elasticsearch $ES_VERSION on $URL (node dir $NODE_DIR)"
     as_es env -i PATH=/usr/bin:/bin \
@@ -172,6 +178,7 @@ cmd_start() {
         -Eaction.destructive_requires_name=false \
         -Epath.data="$NODE_DIR/data" \
         -Epath.logs="$NODE_DIR/logs" \
+        ${extra[@]+"${extra[@]}"} \
         >"$NODE_DIR/stdout.log" 2>&1 \
         || { tail_log; die "elasticsearch failed to start (see $NODE_DIR/logs)"; }
 
