@@ -411,7 +411,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args, settings))
     except (ConfigError, UsageError, CrawlError, DemoError, InputError, StoreError, ModelError,
             DatasetError, RegisterError) as exc:
-        console.print(f"[red]error:[/] {exc}")
+        console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
         return 2
 
 
