@@ -120,7 +120,13 @@ def explain_rows(pipeline: Pipeline, features: Any, evidence: Sequence[dict[str,
             items.append(Contribution("style", "char n-grams", style,
                                       "character patterns together (spelling, script, symbols)"))
         rest = ~char_mask
-        for j, v in zip(cols[rest], vals[rest], strict=True):
+        rcols, rvals = cols[rest], vals[rest]
+        if len(rcols) > 4 * top:  # only the largest can make the top: describe just those
+            keep = np.argpartition(-np.abs(rvals), 4 * top)[:4 * top]
+            len_at = np.nonzero(names[rcols] == "len")[0]
+            keep = np.union1d(keep, len_at)  # its value is re-centred below
+            rcols, rvals = rcols[keep], rvals[keep]
+        for j, v in zip(rcols, rvals, strict=True):
             if names[j] == "len":  # relative to a typical post, not to an empty one
                 v -= coef[j] * _TYPICAL_LEN
             if v:

@@ -74,7 +74,7 @@ class PatternSet:
         return _alternation(keep) if keep else None
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=16384)
 def _alternation(parts: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
 
