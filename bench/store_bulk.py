@@ -17,9 +17,11 @@ write into a fresh index each round with the same mapping and one refresh at the
   routing (``create`` for new ids; 409s read back and updated), retries with backoff, per-item
   errors and dead letter.
 
-Both timings end after one ``refresh`` and are checked by a count. One untimed warm-up round
+Both timings end after one ``refresh`` and are checked by a count; the client process's CPU
+time (all threads) is reported too, per 1,000 documents (the node runs on the same machine,
+so client CPU is taken from the node). One untimed warm-up round
 of each side first (JIT, caches); then rounds alternate which side goes first. The ratio of
-the median docs/s is reported. Goal >= 0.9.
+the median docs/s is reported (and the median of the per-round ratios). Goal >= 0.9.
 """
 
 from __future__ import annotations
@@ -67,25 +69,25 @@ def node() -> Iterator[str]:
                        check=False, timeout=120)
 
 
-def baseline(es: Elasticsearch, records: list, name: str) -> float:
+def baseline(es: Elasticsearch, records: list, name: str) -> tuple[float, float]:
     es.indices.create(index=name, mappings=MAPPING, settings={"number_of_shards": 1, "number_of_replicas": 0})
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     actions = ({"_index": name, "_id": r.id, "_source": to_es(r.to_dict())} for r in records)
     n, _ = helpers.bulk(es, actions, chunk_size=CHUNK)
     es.indices.refresh(index=name)
-    took = time.perf_counter() - started
+    took, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert n == len(records)
     assert es.count(index=name)["count"] == len(records)
     es.indices.delete(index=name)
-    return len(records) / took
+    return len(records) / took, cpu
 
 
-def lurewatch(url: str, records: list, name: str, data_dir: Path) -> float:
+def lurewatch(url: str, records: list, name: str, data_dir: Path) -> tuple[float, float]:
     store = ElasticsearchStore(url, name, replicas=0, data_dir=data_dir, retry=RetryPolicy(chunk_size=CHUNK))
     store.setup()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = store.upsert(records)
-    took = time.perf_counter() - started
+    took, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert result.created == len(records)
     assert store.count() == len(records)
     es = store.es
@@ -93,7 +95,7 @@ def lurewatch(url: str, records: list, name: str, data_dir: Path) -> float:
     es.indices.delete(index=f"{name}-audit")
     es.indices.delete_index_template(name=name)
     store.close()
-    return len(records) / took
+    return len(records) / took, cpu
 
 
 def main() -> None:
@@ -106,8 +108,8 @@ def main() -> None:
     with node() as url, tempfile.TemporaryDirectory() as tmp:
         es = Elasticsearch(url, request_timeout=120)
         es.cluster.health(wait_for_status="yellow", timeout="60s")
-        base: list[float] = []
-        ours: list[float] = []
+        base: list[tuple[float, float]] = []
+        ours: list[tuple[float, float]] = []
         baseline(es, records[:2000], f"bench-warm-{uuid.uuid4().hex[:8]}")
         lurewatch(url, records[:2000], f"bench-warm-{uuid.uuid4().hex[:8]}", Path(tmp))
         for r in range(args.rounds):
@@ -115,12 +117,17 @@ def main() -> None:
                      lambda: ours.append(lurewatch(url, records, f"bench-lw-{uuid.uuid4().hex[:8]}", Path(tmp)))]
             for side in sides if r % 2 == 0 else sides[::-1]:
                 side()
-            print(f"round {r + 1}: baseline {base[-1]:.0f} docs/s, lurewatch {ours[-1]:.0f} docs/s",
+            print(f"round {r + 1}: baseline {base[-1][0]:.0f} docs/s, lurewatch {ours[-1][0]:.0f} docs/s",
                   file=sys.stderr)
-        b, o = statistics.median(base), statistics.median(ours)
-        print(json.dumps({"docs": args.n, "rounds": args.rounds, "baseline_docs_per_s": round(b),
-                          "lurewatch_docs_per_s": round(o), "ratio": round(o / b, 3),
-                          "baseline_all": [round(x) for x in base], "lurewatch_all": [round(x) for x in ours]}))
+        b, o = statistics.median(x for x, _ in base), statistics.median(x for x, _ in ours)
+        per_k = 1000 / args.n * 1000  # seconds per run → ms per 1,000 docs
+        print(json.dumps({
+            "docs": args.n, "rounds": args.rounds, "baseline_docs_per_s": round(b),
+            "lurewatch_docs_per_s": round(o), "ratio": round(o / b, 3),
+            "paired_ratio_median": round(statistics.median(y[0] / x[0] for x, y in zip(base, ours, strict=True)), 3),
+            "client_cpu_ms_per_1k_docs": {"baseline": round(statistics.median(c for _, c in base) * per_k),
+                                          "lurewatch": round(statistics.median(c for _, c in ours) * per_k)},
+            "baseline_all": [round(x) for x, _ in base], "lurewatch_all": [round(x) for x, _ in ours]}))
 
 
 if __name__ == "__main__":
