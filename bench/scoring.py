@@ -13,7 +13,8 @@ One core: the process is pinned to one CPU and BLAS/OpenMP use one thread. Each 
 are split into a warm-up part (150 posts: loads models and spaCy pipelines and fills the
 per-word and per-pattern caches a long-running scorer has warm; not timed) and a timed part
 of ``--sample`` posts never seen before, so no per-text cache makes a post cheaper than a new
-one; both systems score the same timed posts. With several files, a last pass scores a
+one, and per-text caches are cleared before each of 3 passes (best pass reported); both
+systems score the same timed posts. With several files, a last pass scores a
 further ``--sample``/2 unseen posts of each file, mixed. Default data is the project's seed set; pass the
 shared research files (../shared/data/jobads-dev.jsonl, sms-aux.jsonl) to measure long job
 ads and short messages. Prints Markdown for docs/benchmarks.md.
@@ -41,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 SEED = ROOT / "models" / "data" / "seed.jsonl"
 WARMUP = 150
+REPEAT = 3
 
 
 def load(path: Path) -> list[dict[str, Any]]:
@@ -68,10 +70,29 @@ def baseline_model(rows: list[dict[str, Any]]) -> Any:
     return model
 
 
-def timed(fn: Any, posts: list[dict[str, Any]]) -> float:
-    t = time.perf_counter()
-    fn(posts)
-    return len(posts) / (time.perf_counter() - t)
+def clear_text_caches() -> None:
+    """Forget everything cached per text (normalization, the finders' per-text results, the
+    n-gram text), so a repeated post costs what a new one would. Caches keyed by words or by
+    pattern sets stay warm, as in a long-running scorer."""
+    from pipeline.extractors import clear_caches
+    from pipeline.features import _ngram_text
+    from pipeline.textnorm import normalize_text
+
+    clear_caches()
+    _ngram_text.cache_clear()
+    normalize_text.cache_clear()
+
+
+def timed(fn: Any, posts: list[dict[str, Any]], repeat: int = REPEAT) -> tuple[float, float]:
+    """(first pass, best of ``repeat`` passes) over ``posts`` in posts/s, per-text caches
+    cleared before each pass."""
+    rates = []
+    for _ in range(repeat):
+        clear_text_caches()
+        t = time.perf_counter()
+        fn(posts)
+        rates.append(len(posts) / (time.perf_counter() - t))
+    return rates[0], max(rates)
 
 
 def main() -> int:
@@ -124,10 +145,10 @@ def main() -> int:
         results.append(("the files mixed (other posts, half a sample each)", len(all_timed), chars, lw, bl))
 
     print(f"Python {platform.python_version()}, one core, {time.strftime('%Y-%m-%d')}\n")
-    print("| posts | n | median chars | LureWatch posts/s | TF-IDF + LR posts/s | ratio |")
+    print("| posts | n | median chars | LureWatch posts/s, best (first pass) | TF-IDF + LR posts/s, best | ratio |")
     print("|---|---|---|---|---|---|")
-    for name, n, chars, lw, bl in results:
-        print(f"| {name} | {n} | {chars:,.0f} | **{lw:,.0f}** | {bl:,.0f} | {lw / bl:.3f} |")
+    for name, n, chars, (lw_first, lw), (_, bl) in results:
+        print(f"| {name} | {n} | {chars:,.0f} | **{lw:,.0f}** ({lw_first:,.0f}) | {bl:,.0f} | {lw / bl:.3f} |")
     return 0
 
 

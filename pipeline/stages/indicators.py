@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -62,25 +62,38 @@ class PatternSet:
     weight: float
     parts: tuple[str, ...]
     literals: tuple[frozenset[str] | None, ...]
+    #: whether some part has no pre-check, and the union of all parts' literals
+    unchecked: bool = field(init=False, default=False)
+    any_literal: frozenset[str] = field(init=False, default=frozenset())
+    #: each part compiled on its own (an alternation of one part is that part)
+    part_rx: tuple[re.Pattern[str], ...] = field(init=False, default=())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "unchecked", any(lits is None or "" in lits for lits in self.literals))
+        object.__setattr__(self, "any_literal", frozenset().union(*(lits or () for lits in self.literals)))
+        object.__setattr__(self, "part_rx", tuple(re.compile(p, re.IGNORECASE) for p in self.parts))
+
+    def _subset(self, keep: list[int]) -> re.Pattern[str] | None:
+        if len(keep) == len(self.parts):
+            return self.rx
+        if len(keep) == 1:
+            return self.part_rx[keep[0]]
+        return _alternation(tuple(self.parts[i] for i in keep)) if keep else None
 
     def for_text(self, low: str | None) -> re.Pattern[str] | None:
         """The alternation of the patterns that can match a text whose :func:`folded` form is
         ``low`` (None: all of them); None when none can. Same hits as :attr:`rx`."""
         if low is None:
             return self.rx
-        keep = tuple(p for p, lits in zip(self.parts, self.literals, strict=True) if present(lits, low))
-        if len(keep) == len(self.parts):
-            return self.rx
-        return _alternation(keep) if keep else None
+        return self._subset([i for i, lits in enumerate(self.literals) if present(lits, low)])
 
     def for_found(self, found: frozenset[str] | set[str]) -> re.Pattern[str] | None:
         """:meth:`for_text` given the set of catalogue literals the folded text contains
         (:func:`literals_in`), found in one pass instead of one substring test per literal."""
-        keep = tuple(p for p, lits in zip(self.parts, self.literals, strict=True)
-                     if lits is None or "" in lits or not lits.isdisjoint(found))
-        if len(keep) == len(self.parts):
-            return self.rx
-        return _alternation(keep) if keep else None
+        if not self.unchecked and self.any_literal.isdisjoint(found):
+            return None
+        return self._subset([i for i, lits in enumerate(self.literals)
+                             if lits is None or "" in lits or not lits.isdisjoint(found)])
 
 
 @lru_cache(maxsize=1)
