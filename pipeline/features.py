@@ -15,6 +15,7 @@ Khmer, Myanmar, CJK), where a "word" would be a whole clause.
 from __future__ import annotations
 
 import re
+import weakref
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -205,9 +206,10 @@ class FastTfidfVectorizer(TfidfVectorizer):
         if not fixed_vocab or self.analyzer is not analyze_chars:
             return super()._count_vocab(raw_documents, fixed_vocab)
         vocab = self.vocabulary_
-        cache = _WORD_INDEX_CACHE.setdefault(id(vocab), {})
-        if len(cache) >= _CHAR_CACHE_MAX:
-            cache.clear()
+        held = _WORD_INDEX_CACHE.get(self)
+        if held is None or held[0] is not vocab or len(held[1]) >= _CHAR_CACHE_MAX:
+            held = _WORD_INDEX_CACHE[self] = (vocab, {})
+        cache = held[1]
         parts: list[np.ndarray] = []
         reps: list[int] = []
         indptr = [0]
@@ -234,8 +236,10 @@ class FastTfidfVectorizer(TfidfVectorizer):
         return vocab, X
 
 
-#: feature indices per word, per fitted vocabulary (keyed by its id; never persisted)
-_WORD_INDEX_CACHE: dict[int, dict[str, np.ndarray]] = {}
+#: feature indices per word, per vectorizer (weakly keyed, so never persisted and gone with
+#: the vectorizer) and checked against the vocabulary it was built from
+_WORD_INDEX_CACHE: weakref.WeakKeyDictionary[FastTfidfVectorizer, tuple[dict[str, int], dict[str, np.ndarray]]] = (
+    weakref.WeakKeyDictionary())
 
 
 class SignalFeatures(TransformerMixin, BaseEstimator):
