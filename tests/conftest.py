@@ -71,3 +71,17 @@ def es_index(es_url: str) -> Iterator[str]:
     yield name
     with Elasticsearch(es_url) as es:
         es.indices.delete(index=[name, f"{name}-audit"], ignore_unavailable=True)
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failing Hypothesis test is reported as a failure, with its falsifying example.
+
+    Without this, Hypothesis then writes a patch with that example through libcst, which
+    crashes here (zope.interface ``__provides__``) and aborts the whole session with an
+    INTERNALERROR that hides every later result. This wrapper runs inside Hypothesis's own and
+    drops the examples it would patch in; the failure and its traceback stay.
+    """
+    yield
+    if hasattr(item, "_hypothesis_failing_examples"):
+        delattr(item, "_hypothesis_failing_examples")
