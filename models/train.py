@@ -197,6 +197,8 @@ def render_card(card: dict[str, Any]) -> str:
     versions = ", ".join(f"{k} {v}" for k, v in card["versions"].items())
     confound = "\n".join(f"- {line}" for line in describe_confound(m["confound"]))
     legit = ", ".join(f"{k} {v['flag_rate']:.2f} (n={v['n']})" for k, v in m["confound"]["legit_by_lang"].items())
+    legit_files = "; ".join(f"{f}: " + ", ".join(f"{k} {r:.2f}" for k, r in rates.items())
+                            for f, rates in m["confound"].get("legit_by_file", {}).items())
     gate = card["gate"]
     gate_lines = "\n".join(f"- {r}" for r in gate["reasons"])
     held_table = _table(held["sets"]) if held.get("sets") else "(no held-out examples)"
@@ -241,7 +243,8 @@ Per language:
 **Confound check** (out of fold; models/evaluate.py `confound_check`):
 {confound}
 
-Flag rate of legitimate posts per language: {legit}.
+Flag rate of legitimate posts per language, per data file (what check 1 compares):
+{legit_files}. All files together: {legit}.
 
 **Held-out sets** (never trained on; scored by this model):
 
