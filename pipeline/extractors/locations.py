@@ -18,7 +18,7 @@ import yaml
 from spacy.language import Language
 
 from pipeline.extractors.base import FinderComponent, Found, Hints
-from pipeline.extractors.literals import caseless_safe, folded
+from pipeline.extractors.literals import caseless_safe, folded, required_literals
 
 GAZETTEER = Path(__file__).with_name("gazetteer.yaml")
 KIND_INDICATOR = {"hub": "LOC-01", "transit": "LOC-02", "country": "LOC-03"}
@@ -36,7 +36,7 @@ class Gazetteer:
     pattern: re.Pattern[str]
     by_alias: dict[str, Place]
     #: ``pattern``'s alternatives in order, compiled, each with its pre-check (:func:`_kept`).
-    parts: tuple[tuple[re.Pattern[str], str, str], ...] = ()  # (regex, "word"/"prefix"/"script"/"", key)
+    parts: tuple[tuple[re.Pattern[str], str, object], ...] = ()  # (regex, "word"/"prefix"/"script"/"literal"/"", key)
 
 
 def _is_latin(alias: str) -> bool:
@@ -79,7 +79,13 @@ def load_gazetteer(path: str = str(GAZETTEER)) -> Gazetteer:
     parts = []
     for alias in sorted(by_alias, key=len, reverse=True):
         esc = re.escape(alias).replace(r"\ ", r"[\s-]?")
-        parts.append((rf"(?<!\w){esc}(?!\w)" if _is_latin(alias) else esc, *_check(alias)))
+        pattern = rf"(?<!\w){esc}(?!\w)" if _is_latin(alias) else esc
+        how, key = _check(alias)
+        if not how:  # e.g. "kk park", "da nang": the literals every match contains
+            lits = required_literals(pattern, re.IGNORECASE)
+            if lits and "" not in lits:
+                how, key = "literal", lits
+        parts.append((pattern, how, key))
     return Gazetteer(re.compile("|".join(p for p, _, _ in parts), re.IGNORECASE), by_alias,
                      tuple((re.compile(p, re.IGNORECASE), how, key) for p, how, key in parts))
 
@@ -92,7 +98,8 @@ def _kept(gaz: Gazetteer, text: str) -> list[re.Pattern[str]] | None:
     cannot tell. A Latin alias is preceded by a non-word character, so a match is a whole
     word of ``text`` (an alias of word characters) or starts one; other aliases need a
     character of their script."""
-    if not gaz.parts or folded(text) is None:
+    low = folded(text)
+    if not gaz.parts or low is None:
         return None
     words = {w.lower() for w in _WORD.findall(text)}
     starts = {w[:3] for w in words}
@@ -100,7 +107,7 @@ def _kept(gaz: Gazetteer, text: str) -> list[re.Pattern[str]] | None:
     scripts = {name: not ascii_text and bool(rx.search(text)) for name, rx in _SCRIPTS.items()}
     return [rx for rx, how, key in gaz.parts
             if not how or (how == "word" and key in words) or (how == "prefix" and key in starts)
-            or (how == "script" and scripts[key])]
+            or (how == "script" and scripts[key]) or (how == "literal" and any(lit in low for lit in key))]
 
 
 def _matches(gaz: Gazetteer, text: str) -> list[tuple[int, int, str]]:
