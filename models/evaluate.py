@@ -43,12 +43,16 @@ def in_holdout(group: str) -> bool:
     return int(digest[:8], 16) % 100 < HOLDOUT_PERCENT
 
 
+def holdout_mask(examples: Sequence[Example]) -> np.ndarray:
+    """True for held-out examples; a group is wholly on one side."""
+    return np.array([in_holdout(e.group) for e in examples], dtype=bool)
+
+
 def split_holdout(examples: Sequence[Example]) -> tuple[list[Example], list[Example]]:
     """(training examples, held-out examples); a group is wholly on one side."""
-    train, held = [], []
-    for e in examples:
-        (held if in_holdout(e.group) else train).append(e)
-    return train, held
+    mask = holdout_mask(examples)
+    return ([e for e, m in zip(examples, mask, strict=True) if not m],
+            [e for e, m in zip(examples, mask, strict=True) if m])
 
 
 def primary_lang(lang: str) -> str:
@@ -81,6 +85,15 @@ def grouped(examples: Sequence[Example], p: np.ndarray, threshold: float, key: C
     for i, e in enumerate(examples):
         idx[key(e)].append(i)
     return {name: metrics(y[ii], p[ii], threshold) for name, ii in sorted(idx.items())}
+
+
+def by_set(examples: Sequence[Example], p: np.ndarray, threshold: float) -> dict[str, dict[str, Any]]:
+    """Metrics for all examples (``"all"``) and per data file: the evaluation sets the
+    promotion gate compares."""
+    if not examples:
+        return {}
+    y = np.array([e.label for e in examples])
+    return {"all": metrics(y, p, threshold), **grouped(examples, p, threshold, lambda e: e.origin)}
 
 
 def report(examples: Sequence[Example], p: np.ndarray, threshold: float) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from models.evaluate import choose_threshold, in_holdout, out_of_fold, report
+from models.evaluate import choose_threshold, holdout_mask, out_of_fold, report, split_holdout
 from models.persist import read_model
 from models.plots import pr_curves
 from models.train import load_data
@@ -40,9 +40,8 @@ def _confusion_md(title: str, m: dict[str, Any], threshold: float) -> str:
 def run_evaluation(data: Sequence[Path], model_path: Path, out_dir: Path, *, n_splits: int = 5,
                    cv: bool = True, seed_weight: float = 3.0, progress: Progress = print) -> dict[str, Any]:
     examples, weights, fingerprints = load_data(data, seed_weight, progress)
-    mask = np.array([in_holdout(e.group) for e in examples], dtype=bool)
-    train_ex = [e for e, m in zip(examples, mask, strict=True) if not m]
-    held = [e for e, m in zip(examples, mask, strict=True) if m]
+    mask = holdout_mask(examples)
+    train_ex, held = split_holdout(examples)
     result: dict[str, Any] = {"data": fingerprints, "model": str(model_path)}
     curves: list[tuple[str, np.ndarray, np.ndarray, float]] = []
     confusion: list[str] = []

@@ -28,12 +28,13 @@ from models.classifier import build_pipeline, slim
 from models.dataset import DatasetError, Example, file_fingerprint, load_examples
 from models.evaluate import (
     HOLDOUT_PERCENT,
+    by_set,
     choose_threshold,
     describe_confound,
-    in_holdout,
-    metrics,
+    holdout_mask,
     out_of_fold,
     report,
+    split_holdout,
 )
 from models.gate import GateDecision, decide
 from models.persist import Model, ModelError, card_path, load_model, read_model, save_model
@@ -84,16 +85,9 @@ def load_data(data: Sequence[Path], seed_weight: float, progress: Progress
     return examples, np.array(weights), fingerprints
 
 
-def holdout_metrics(model: Model | Any, threshold: float, held: Sequence[Example]) -> dict[str, dict[str, Any]]:
-    """Metrics per held-out set (one per data file) and for all of them, at ``threshold``."""
+def _predict(model: Model | Any, examples: Sequence[Example]) -> np.ndarray:
     pipeline = model.pipeline if isinstance(model, Model) else model
-    p = pipeline.predict_proba([e.text for e in held])[:, 1] if held else np.zeros(0)
-    y = np.array([e.label for e in held])
-    out = {"all": metrics(y, p, threshold)} if held else {}
-    for origin in sorted({e.origin for e in held}):
-        ii = [i for i, e in enumerate(held) if e.origin == origin]
-        out[origin] = metrics(y[ii], p[ii], threshold)
-    return out
+    return pipeline.predict_proba([e.text for e in examples])[:, 1] if examples else np.zeros(0)
 
 
 def train(data: Sequence[Path], out: Path, *, seed_weight: float = 3.0, n_splits: int = 5,
@@ -101,9 +95,8 @@ def train(data: Sequence[Path], out: Path, *, seed_weight: float = 3.0, n_splits
     """Train on the given JSON-lines files, evaluate, gate against the model at ``out`` and
     save (see module doc)."""
     examples, weights, fingerprints = load_data(data, seed_weight, progress)
-    mask = np.array([in_holdout(e.group) for e in examples], dtype=bool)
-    train_ex = [e for e, m in zip(examples, mask, strict=True) if not m]
-    held = [e for e, m in zip(examples, mask, strict=True) if m]
+    mask = holdout_mask(examples)
+    train_ex, held = split_holdout(examples)
     w_train = weights[~mask]
     progress(f"{len(train_ex)} examples to train on, {len(held)} held out ({HOLDOUT_PERCENT} % of groups)")
     y = np.array([e.label for e in train_ex])
@@ -113,8 +106,8 @@ def train(data: Sequence[Path], out: Path, *, seed_weight: float = 3.0, n_splits
     progress("fitting the candidate on all training examples")
     model = build_pipeline()
     model.fit([e.text for e in train_ex], y, clf__sample_weight=w_train)
-    cand_held = holdout_metrics(model, threshold, held)
-    held_p = model.predict_proba([e.text for e in held])[:, 1] if held else np.zeros(0)
+    held_p = _predict(model, held)
+    cand_held = by_set(held, held_p, threshold)
     held_report = report(held, held_p, threshold) if held else {}
 
     current_held = None
@@ -123,7 +116,7 @@ def train(data: Sequence[Path], out: Path, *, seed_weight: float = 3.0, n_splits
     if out.is_file():
         try:
             current = read_model(out)
-            current_held = holdout_metrics(current, current.threshold, held)
+            current_held = by_set(held, _predict(current, held), current.threshold)
             current_version = current.version
             current_confound = current.card.get("metrics", {}).get("confound")
         except (ModelError, ValueError, KeyError) as exc:

@@ -14,6 +14,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
+from pipeline import cli_store
 from pipeline.settings import PROJECT_ROOT, ConfigError, Settings
 from spiders.kinds import KINDS
 
@@ -357,8 +358,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("score", help="score posts from a JSON-lines file, offline",
                        description="Score posts: input lines with id and text (optional title, url, "
                        "lang); output one line per input in the same order with id, score (0..1), "
-                       "flagged, indicators [{id, start, end, field}]. Needs neither Airflow nor "
-                       "Elasticsearch.")
+                       "flagged, indicators [{id, start, end, field}], explanation {summary, top}. Needs "
+                       "neither Airflow nor Elasticsearch.")
     p.add_argument("input", help="JSON-lines input, or - for stdin")
     p.add_argument("-o", "--output", type=Path, required=True, help="JSON-lines output")
     p.set_defaults(func=cmd_score)
@@ -389,7 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="127.0.0.1 port for the demo sources (default 8765; keep it the same "
                    "between runs so ids stay the same)")
     p.set_defaults(func=cmd_demo)
-    __import__("pipeline.cli_store").cli_store.add_commands(sub)
+    cli_store.add_commands(sub)
     return ap
 
 

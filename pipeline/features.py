@@ -7,9 +7,8 @@ already found those, so the score stage passes them in (:func:`record_signals`) 
 finding them again; training computes them with :func:`post_signals`, the same functions
 the stages run. A plain ``str`` still works: its signals are then computed from it.
 
-Text features (:func:`analyze_words`): lower-cased words and word bigrams with addresses
-masked, plus character bigrams inside runs of scripts written without spaces (Thai, Lao,
-Khmer, Myanmar, CJK), where a "word" would be a whole clause.
+Text features: word 1–2-grams and within-word character 2–4-grams (:func:`analyze_chars`,
+counted fast at scoring time by :class:`FastTfidfVectorizer`) over :func:`ngram_text`.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from pipeline.textnorm import normalize_text
 
 if TYPE_CHECKING:
-    from pipeline.records import Record
+    from pipeline.records import IndicatorHit, Record
 
 ENTITY_TYPES = ("phone", "telegram", "whatsapp", "email", "url")
 
@@ -69,14 +68,21 @@ def post_signals(title: str | None, text: str, lang: str | None = None,
     """Signals of a post as the pipeline's stages find them: indicator hits over title and
     text together (``pipeline.stages.indicators``) and identifiers of each field
     (``pipeline.stages.extract``)."""
+    return find_signals(title, text, lang, region)[0]
+
+
+def find_signals(title: str | None, text: str, lang: str | None = None,
+                 region: str | None = None) -> tuple[Signals, list[IndicatorHit]]:
+    """:func:`post_signals` and the indicator hits behind them (with spans and evidence)."""
     from pipeline.stages.extract import entities_for
     from pipeline.stages.indicators import _single_hits, finalize
 
     singles = _single_hits(title, "title") if title else []
     singles += _single_hits(text, "text")
+    hits = finalize(singles)
     ents = entities_for(title, lang, "title", region) if title else []
     ents += entities_for(text, lang, "text", region)
-    return Signals(tuple((h.id, h.weight) for h in finalize(singles)), tuple(e.type for e in ents))
+    return Signals(tuple((h.id, h.weight) for h in hits), tuple(e.type for e in ents)), hits
 
 
 def record_signals(record: Record) -> Signals:
@@ -114,19 +120,6 @@ _MASKS = (
 )
 _QUICK_MASK = re.compile(r"[@.:]")
 
-_UNSPACED = (
-    "\u0e00-\u0e7f"  # Thai
-    "\u0e80-\u0eff"  # Lao
-    "\u1000-\u109f"  # Myanmar
-    "\u1780-\u17ff"  # Khmer
-    "\u3040-\u30ff"  # Hiragana, Katakana
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK
-    "\uac00-\ud7af"  # Hangul
-)
-_TOKEN = re.compile(rf"[{_UNSPACED}]+|[^\W\d_{_UNSPACED}][^\W_{_UNSPACED}]*|\d+")
-_IS_UNSPACED = re.compile(rf"[{_UNSPACED}]")
-
-
 def ngram_text(text: str) -> str:
     """Text for the n-gram features: lower-cased, with URLs, e-mails, handles and domain
     names replaced by placeholder words so the model learns phrasing, not addresses (which
@@ -143,24 +136,6 @@ def _ngram_text(text: str) -> str:
     for rx, repl in _MASKS:
         t = rx.sub(repl, t)
     return t
-
-
-def analyze_words(text: str) -> list[str]:
-    """Tokens for the text features: words (digit runs become ``0``) and word bigrams; inside
-    runs of an unspaced script, character bigrams (and the run itself when short)."""
-    words: list[str] = []
-    for tok in _TOKEN.findall(ngram_text(text)):
-        if _IS_UNSPACED.match(tok):
-            if len(tok) <= 4:
-                words.append(tok)
-            words.extend(tok[i:i + 2] for i in range(len(tok) - 1))
-        elif tok[0].isdigit():
-            words.append("0")
-        else:
-            words.append(tok)
-    out = list(words)
-    out.extend(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
-    return out
 
 
 _CHAR_CACHE: dict[str, tuple[str, ...]] = {}

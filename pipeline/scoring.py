@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from models.explain import explain_rows, summary
 from models.persist import load_model
-from pipeline.features import ModelText, Signals, model_text
+from pipeline.features import ModelText, find_signals, model_text
 from pipeline.jsonl import write_jsonl
 from pipeline.records import IndicatorHit
 from pipeline.settings import Settings
@@ -53,15 +53,11 @@ def read_posts(fh: IO[str], name: str) -> list[dict[str, Any]]:
 def _signals(post: dict[str, Any]) -> tuple[ModelText, list[IndicatorHit]]:
     """The model input of a post and its indicator hits, found once (as the pipeline's
     extract and indicators stages find them)."""
-    from pipeline.stages.extract import detect_lang, entities_for
-    from pipeline.stages.indicators import _single_hits, finalize
+    from pipeline.stages.extract import detect_lang
 
     title, text = post.get("title") or None, post["text"]
     lang = post.get("lang") if isinstance(post.get("lang"), str) and post.get("lang") else detect_lang(text)
-    hint = None if lang == "und" else lang
-    hits = finalize((_single_hits(title, "title") if title else []) + _single_hits(text, "text"))
-    ents = (entities_for(title, hint, "title") if title else []) + entities_for(text, hint, "text")
-    signals = Signals(tuple((h.id, h.weight) for h in hits), tuple(e.type for e in ents))
+    signals, hits = find_signals(title, text, None if lang == "und" else lang)
     return ModelText(model_text(title, text), signals), hits
 
 

@@ -122,12 +122,10 @@ def extract(records: Iterable[Record], *, settings: Settings | None = None) -> I
 
 
 def detect_lang(text: str) -> str:
-    """Language of ``text`` from ``pipeline.langid.detect`` when that module exists, else "und"."""
-    try:
-        from pipeline.langid import detect  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return "und"
-    return str(detect(text) or "und")
+    """Language of ``text`` (:func:`pipeline.langid.detect`), "und" when unknown."""
+    from pipeline.langid import detect
+
+    return detect(text) or "und"
 
 
 def extract_row(post: dict[str, Any]) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.extractors.literals import folded, present, required_literals
+from pipeline.extractors.literals import folded, required_literals
 from pipeline.records import IndicatorHit, Record
 from pipeline.settings import Settings
 from pipeline.textnorm import normalize_text
@@ -83,9 +83,7 @@ class PatternSet:
     def for_text(self, low: str | None) -> re.Pattern[str] | None:
         """The alternation of the patterns that can match a text whose :func:`folded` form is
         ``low`` (None: all of them); None when none can. Same hits as :attr:`rx`."""
-        if low is None:
-            return self.rx
-        return self._subset([i for i, lits in enumerate(self.literals) if present(lits, low)])
+        return self.rx if low is None else self.for_found(literals_in(low))
 
     def for_found(self, found: frozenset[str] | set[str]) -> re.Pattern[str] | None:
         """:meth:`for_text` given the set of catalogue literals the folded text contains
