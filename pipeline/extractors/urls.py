@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from spacy.language import Language
@@ -29,7 +30,8 @@ _BODY = r"[^\s<>\"'()\[\]{}]"
 _SCHEME = re.compile(rf"(?:https?://|www\.){_BODY}*{_END}", re.I)
 
 
-def _bare(hosts: Sequence[str]) -> re.Pattern[str]:
+@lru_cache(maxsize=8)
+def _bare(hosts: tuple[str, ...]) -> re.Pattern[str]:
     alt = "|".join(re.escape(h) for h in sorted(hosts, key=len, reverse=True))
     return re.compile(rf"(?<![\w/.@-])(?:{alt})/{_BODY}*{_END}", re.I)
 

@@ -146,3 +146,24 @@ def test_literal_anchors_are_near_every_match_start(text: str) -> None:
 def test_literal_anchors(pattern: str, expected: tuple[set[str], int] | None) -> None:
     got = literal_anchors(pattern)
     assert (None if got is None else (set(got[0]), got[1])) == expected
+
+
+PHONE_WORDS = st.sampled_from(["+855 12 345 678", "0912 345 678", "(02) 123-4567", "ext. 12", "2024-05-01 10:30",
+                               "call", "+66812345678", "Salary 15,000", "1", "-", " ", "\n", "a", "(", "+",
+                               "no digits here " * 5, "x" * 61, " " * 45])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(PHONE_WORDS | st.text(alphabet="0123456789 +-()./x", max_size=8), max_size=14).map("".join),
+       st.sampled_from(["VN", "KH", "PH", "TH", "ZZ"]))
+def test_phone_windows_find_what_the_whole_text_finds(text: str, region: str) -> None:
+    """libphonenumber's matcher on the stretches around digit clusters finds what it finds on
+    the whole text (what find_phones relies on)."""
+    import phonenumbers
+
+    from pipeline.extractors.phones import digit_windows
+
+    whole = [(m.start, m.end, m.raw_string) for m in phonenumbers.PhoneNumberMatcher(text, region)]
+    parts = [(m.start + a, m.end + a, m.raw_string) for a, b in digit_windows(text)
+             for m in phonenumbers.PhoneNumberMatcher(text[a:b], region)]
+    assert parts == whole
