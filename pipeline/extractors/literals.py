@@ -321,22 +321,37 @@ def literal_spans(low: str, literals: Iterable[str], limit: int = MAX_ANCHORS) -
 
 class Prechecked:
     """A compiled regex whose ``finditer`` returns nothing at once when the text lacks every
-    literal its matches need, and otherwise scans only the stretches near those literals when
-    its matches are of bounded width (:func:`windowed_finditer`); same matches either way."""
+    literal its matches need (or ``core``, a regex every match contains a match of), and
+    otherwise tries only the positions near the strings its matches start close to
+    (:func:`literal_anchors`, :func:`anchored_finditer`) or scans only the stretches near its
+    literals when its matches are of bounded width (:func:`windowed_finditer`); same
+    matches either way."""
 
-    def __init__(self, rx: re.Pattern[str]) -> None:
+    def __init__(self, rx: re.Pattern[str], core: re.Pattern[str] | None = None) -> None:
         self.rx = rx
+        self.core = core
         self.literals = required_literals(rx.pattern, rx.flags)
+        self.anchors = literal_anchors(rx.pattern, rx.flags)
         self.bounds = scan_bounds(rx.pattern, rx.flags) if self.literals is not None else None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        if self.literals is not None:
+        if self.literals is not None or self.anchors is not None:
             low = folded_cached(text)
             if low is not None:
                 if not present(self.literals, low):
                     return iter(())
-                if self.bounds is not None:
+                if self.core is not None and self.core.search(text) is None:
+                    return iter(())
+                if self.anchors is not None:
+                    spans = literal_spans(low, self.anchors[0])
+                    starts = None if spans is None else candidate_starts((s for s, _ in spans), self.anchors[1])
+                    if starts is not None:
+                        return anchored_finditer(self.rx, text, starts)
+                if self.literals is not None and self.bounds is not None:
                     spans = literal_spans(low, self.literals)
                     if spans is not None:
                         return windowed_finditer(self.rx, text, spans, *self.bounds)
+                return self.rx.finditer(text)
+        if self.core is not None and self.core.search(text) is None:
+            return iter(())
         return self.rx.finditer(text)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extractors import ages, emails, messaging, wallets
+from pipeline.extractors import ages, emails, messaging, urls, wallets
 from pipeline.extractors.literals import (
     Prechecked,
     folded,
@@ -102,12 +102,15 @@ def test_windowed_finditer_equals_finditer(text: str, pattern: str) -> None:
         assert got == [m.span() for m in rx.finditer(text)]
 
 
-EXTRACTOR_REGEXES = [v for mod in (ages, emails, messaging, wallets) for v in vars(mod).values()
-                     if isinstance(v, Prechecked)]
+EXTRACTOR_REGEXES = [v for mod in (ages, emails, messaging, wallets, urls) for v in vars(mod).values()
+                     if isinstance(v, Prechecked)] + [urls._bare((*urls.SHORTENERS, *urls.BARE_HOSTS))]
 TEXT_WORDS = st.sampled_from(["age 18-30", "18-35 years old", "Telegram: @hr_kh", "t.me/jobs_kh", "wa.me/85512345678",
                               "LINE ID: abc123", "zalo.me/0912345678", "m.me/jobs.page", "hr@example.com",
                               "hr [at] mail [dot] com", "0x52908400098527886E0F7030069857D2E4169EE", "tuổi từ 20 đến 35",
-                              "อายุ 20-35 ปี", "T9yD14Nj9j7xAB4dbGeiX9h8unkKHxuWwb", "over 18", " ", "\n", ".", "@"])
+                              "อายุ 20-35 ปี", "T9yD14Nj9j7xAB4dbGeiX9h8unkKHxuWwb", "over 18", " ", "\n", ".", "@",
+                              "jobs at gmail dot com", "hr AT mail.example.com", "meet us at our office. We",
+                              "(at)", "x [at] y", "https://bit.ly/3abc", "www.jobs.example/apply", "http://", "bit.ly/x",
+                              "t.me/abc", "see https://x.org.", "wa.me/855"])
 
 
 @settings(max_examples=300, deadline=None)
