@@ -31,9 +31,13 @@ _DOT_WORD = r"\s+(?:dot|DOT)\s+"
 
 _PLAIN = Prechecked(re.compile(rf"(?<![\w.+-])({_LOCAL})@({_LABEL}(?:\.{_LABEL})*\.{_TLD})(?![\w-])"))
 _BRACKETED = Prechecked(re.compile(
-    rf"(?<![\w.+-])({_LOCAL})(?:{_AT_BR})({_LABEL}(?:(?:{_DOT_BR}|\.){_LABEL})*(?:{_DOT_BR}|\.){_TLD})(?![\w-])"))
+    rf"(?<![\w.+-])({_LOCAL})(?:{_AT_BR})({_LABEL}(?:(?:{_DOT_BR}|\.){_LABEL})*(?:{_DOT_BR}|\.){_TLD})(?![\w-])"),
+    core=re.compile(r"[\[({<]\s*(?:at|@)\s*[\])}>]"))
+#: every match holds " at " then a first label followed at once by a dot, " dot " or "[dot]"
+_WORDS_CORE = re.compile(rf"\s(?:at|AT)\s+[A-Za-z0-9-]+(?:\.|{_DOT_BR}|{_DOT_WORD})[A-Za-z0-9]")
 _WORDS = Prechecked(re.compile(
-    rf"(?<![\w.+-])({_LOCAL}){_AT_WORD}({_LABEL}(?:(?:{_DOT_WORD}|{_DOT_BR}|\.){_LABEL})*(?:{_DOT_WORD}|{_DOT_BR}|\.){_TLD})(?![\w-])"))
+    rf"(?<![\w.+-])({_LOCAL}){_AT_WORD}({_LABEL}(?:(?:{_DOT_WORD}|{_DOT_BR}|\.){_LABEL})*(?:{_DOT_WORD}|{_DOT_BR}|\.){_TLD})(?![\w-])"),
+    core=_WORDS_CORE)
 _DOT_ANY = re.compile(rf"{_DOT_BR}|{_DOT_WORD}")
 
 

@@ -18,7 +18,15 @@ import yaml
 from spacy.language import Language
 
 from pipeline.extractors.base import FinderComponent, Found, Hints
-from pipeline.extractors.literals import caseless_safe, folded, required_literals
+from pipeline.extractors.literals import (
+    candidate_starts,
+    caseless_safe,
+    folded,
+    folded_cached,
+    literal_anchors,
+    literal_spans,
+    required_literals,
+)
 
 GAZETTEER = Path(__file__).with_name("gazetteer.yaml")
 KIND_INDICATOR = {"hub": "LOC-01", "transit": "LOC-02", "country": "LOC-03"}
@@ -118,7 +126,14 @@ def _matches(gaz: Gazetteer, text: str) -> list[tuple[int, int, str]]:
     if kept is None:
         return [(m.start(), m.end(), m.group(0)) for m in gaz.pattern.finditer(text)]
     first: dict[int, int] = {}  # start → end of the first kept alternative matching there
+    low = folded_cached(text)
     for rx in kept:
+        starts = _alias_starts(rx, low) if low is not None else None
+        if starts is not None:  # every position the search below would find is one of these
+            for p in starts:
+                if (m := rx.match(text, p)) is not None:
+                    first.setdefault(p, m.end())
+            continue
         m = rx.search(text)
         while m is not None:
             first.setdefault(m.start(), m.end())
@@ -130,6 +145,22 @@ def _matches(gaz: Gazetteer, text: str) -> list[tuple[int, int, str]]:
             pos = first[start]
             out.append((start, pos, text[start:pos]))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _anchors(pattern: str) -> tuple[frozenset[str], int] | None:
+    return literal_anchors(pattern, re.IGNORECASE)
+
+
+def _alias_starts(rx: re.Pattern[str], low: str) -> list[int] | None:
+    """Where a match of an alias can start in a text whose :func:`folded` form is ``low``:
+    near its anchor strings (:func:`~pipeline.extractors.literals.literal_anchors`); None
+    when it cannot tell or there are too many."""
+    anchors = _anchors(rx.pattern)
+    if anchors is None:
+        return None
+    spans = literal_spans(low, anchors[0])
+    return None if spans is None else candidate_starts((s for s, _ in spans), anchors[1])
 
 
 def _lookup(gaz: Gazetteer, matched: str) -> Place | None:

@@ -12,6 +12,7 @@ URLs, e-mails and wallets already found are skipped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 import phonenumbers
@@ -58,16 +59,52 @@ def parse_number(raw: str, regions: Sequence[str]) -> str | None:
     return None
 
 
+_DIGITS = re.compile(r"\d+")
+#: digit runs closer than this are one cluster (a number's blocks, or a number and its extension)
+_GAP = 60
+#: text kept on each side of a cluster: the matcher reads a candidate's neighbours
+_MARGIN = 40
+
+
+def digit_windows(text: str) -> list[tuple[int, int]]:
+    """Stretches of ``text`` around its clusters of digits: every candidate libphonenumber's
+    matcher considers lies inside one, with the characters it checks around it.
+
+    The matcher's candidates are digit blocks joined by at most 4 punctuation characters,
+    with at most a few leading brackets or plus signs and an optional extension (whose digits
+    are in the cluster); it reads one character before and a few after a candidate. So a
+    candidate never spans ``_GAP`` characters without a digit, starts within a dozen
+    characters of its first digit, and scanning each window on its own (with ``_MARGIN``
+    characters of context) finds exactly what scanning the whole text finds."""
+    out: list[tuple[int, int]] = []
+    first = last = -1
+    for m in _DIGITS.finditer(text):
+        if first >= 0 and m.start() - last > _GAP:
+            out.append((max(0, first - _MARGIN), min(len(text), last + _MARGIN)))
+            first = -1
+        if first < 0:
+            first = m.start()
+        last = m.end()
+    if first >= 0:
+        out.append((max(0, first - _MARGIN), min(len(text), last + _MARGIN)))
+    return out
+
+
 def find_phones(text: str, hints: Hints, found: Sequence[Found] = (), leniency: str = "VALID") -> Iterator[Found]:
+    windows = digit_windows(text)
+    if not windows:
+        return
     skip = spans_of(found, "url", "email", "crypto_wallet")
     taken: list[tuple[int, int]] = []
     for region in [*candidate_regions(text, hints), "ZZ"]:
-        for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=_LENIENCY[leniency]):
-            if overlaps(m.start, m.end, skip) or overlaps(m.start, m.end, taken):
-                continue
-            taken.append((m.start, m.end))
-            yield Found("phone", e164(m.number), m.start, m.end,
-                        {"region": phonenumbers.region_code_for_number(m.number)})
+        for ws, we in windows:
+            for m in phonenumbers.PhoneNumberMatcher(text[ws:we], region, leniency=_LENIENCY[leniency]):
+                start, end = m.start + ws, m.end + ws
+                if overlaps(start, end, skip) or overlaps(start, end, taken):
+                    continue
+                taken.append((start, end))
+                yield Found("phone", e164(m.number), start, end,
+                            {"region": phonenumbers.region_code_for_number(m.number)})
 
 
 @Language.factory("lurewatch_phones_v1", default_config={"leniency": "VALID"})

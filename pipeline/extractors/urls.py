@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from spacy.language import Language
 
 from pipeline.extractors.base import NO_HINTS, FinderComponent, Found, Hints, overlaps, spans_of
+from pipeline.extractors.literals import Prechecked
 
 SHORTENERS = ("bit.ly", "bitly.com", "tinyurl.com", "t.co", "goo.gl", "rb.gy", "cutt.ly", "shorturl.at", "s.id",
               "is.gd", "ow.ly", "buff.ly", "tiny.cc", "rebrand.ly", "shorte.st", "bl.ink", "t.ly", "v.gd",
@@ -26,12 +28,13 @@ BARE_HOSTS = ("t.me", "telegram.me", "wa.me", "m.me", "line.me", "zalo.me", "api
 
 _END = r"[^\s<>\"'()\[\]{}.,;:!?。，！？、…]"
 _BODY = r"[^\s<>\"'()\[\]{}]"
-_SCHEME = re.compile(rf"(?:https?://|www\.){_BODY}*{_END}", re.I)
+_SCHEME = Prechecked(re.compile(rf"(?:https?://|www\.){_BODY}*{_END}", re.I))
 
 
-def _bare(hosts: Sequence[str]) -> re.Pattern[str]:
+@lru_cache(maxsize=8)
+def _bare(hosts: tuple[str, ...]) -> Prechecked:
     alt = "|".join(re.escape(h) for h in sorted(hosts, key=len, reverse=True))
-    return re.compile(rf"(?<![\w/.@-])(?:{alt})/{_BODY}*{_END}", re.I)
+    return Prechecked(re.compile(rf"(?<![\w/.@-])(?:{alt})/{_BODY}*{_END}", re.I))
 
 
 def host_of(url: str) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
@@ -29,7 +29,16 @@ from typing import Any
 
 import yaml
 
-from pipeline.extractors.literals import folded, required_literals
+from pipeline.extractors.literals import (
+    MAX_ANCHORS,
+    anchored_finditer,
+    candidate_starts,
+    folded,
+    literal_anchors,
+    required_literals,
+    scan_bounds,
+    windowed_finditer,
+)
 from pipeline.records import IndicatorHit, Record
 from pipeline.settings import Settings
 from pipeline.textnorm import normalize_text
@@ -67,11 +76,17 @@ class PatternSet:
     any_literal: frozenset[str] = field(init=False, default=frozenset())
     #: each part compiled on its own (an alternation of one part is that part)
     part_rx: tuple[re.Pattern[str], ...] = field(init=False, default=())
+    #: each part's ``(width, reach)`` (:func:`~pipeline.extractors.literals.scan_bounds`), None if unbounded
+    bounds: tuple[tuple[int, int] | None, ...] = field(init=False, default=())
+    #: each part's :func:`~pipeline.extractors.literals.literal_anchors` (strings near a match's start)
+    anchors: tuple[tuple[frozenset[str], int] | None, ...] = field(init=False, default=())
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "unchecked", any(lits is None or "" in lits for lits in self.literals))
         object.__setattr__(self, "any_literal", frozenset().union(*(lits or () for lits in self.literals)))
         object.__setattr__(self, "part_rx", tuple(re.compile(p, re.IGNORECASE) for p in self.parts))
+        object.__setattr__(self, "bounds", tuple(scan_bounds(p, re.IGNORECASE) for p in self.parts))
+        object.__setattr__(self, "anchors", tuple(literal_anchors(p, re.IGNORECASE) for p in self.parts))
 
     def _subset(self, keep: list[int]) -> re.Pattern[str] | None:
         if len(keep) == len(self.parts):
@@ -80,18 +95,49 @@ class PatternSet:
             return self.part_rx[keep[0]]
         return _alternation(tuple(self.parts[i] for i in keep)) if keep else None
 
-    def for_text(self, low: str | None) -> re.Pattern[str] | None:
-        """The alternation of the patterns that can match a text whose :func:`folded` form is
-        ``low`` (None: all of them); None when none can. Same hits as :attr:`rx`."""
-        return self.rx if low is None else self.for_found(literals_in(low))
-
-    def for_found(self, found: frozenset[str] | set[str]) -> re.Pattern[str] | None:
-        """:meth:`for_text` given the set of catalogue literals the folded text contains
-        (:func:`literals_in`), found in one pass instead of one substring test per literal."""
+    def _kept(self, found: Collection[str]) -> list[int] | None:
         if not self.unchecked and self.any_literal.isdisjoint(found):
             return None
-        return self._subset([i for i, lits in enumerate(self.literals)
-                             if lits is None or "" in lits or not lits.isdisjoint(found)])
+        return [i for i, lits in enumerate(self.literals)
+                if lits is None or "" in lits or not lits.isdisjoint(found)]
+
+    def for_found(self, found: Collection[str]) -> re.Pattern[str] | None:
+        """The alternation of the patterns that can match a text whose :func:`folded` form
+        holds the catalogue literals ``found`` (:func:`literal_positions`); None when none
+        can. Same hits as :attr:`rx`: a branch that cannot match anywhere never wins."""
+        keep = self._kept(found)
+        return None if keep is None else self._subset(keep)
+
+    def finditer(self, text: str, positions: dict[str, list[int]] | None) -> Iterator[re.Match[str]]:
+        """``rx.finditer(text)``, faster: only the patterns whose literals ``text`` holds
+        (``positions``: :func:`literal_positions` of its folded form, None when it has none),
+        scanned only near those literals when their matches are of bounded width
+        (:func:`~pipeline.extractors.literals.windowed_finditer`)."""
+        if positions is None:
+            return self.rx.finditer(text)
+        keep = self._kept(positions)
+        if keep is None:
+            return iter(())
+        rx = self._subset(keep)
+        assert rx is not None
+        anchors = [self.anchors[i] for i in keep]
+        if all(a is not None for a in anchors):
+            starts = candidate_starts((end - len(lit) for a in anchors if a for lit in a[0]
+                                       for end in positions.get(lit, ())), max(a[1] for a in anchors if a))
+            if starts is not None:
+                return anchored_finditer(rx, text, starts)
+        if any(self.literals[i] is None or "" in self.literals[i] for i in keep):
+            return rx.finditer(text)
+        bounds = [self.bounds[i] for i in keep]
+        if any(b is None for b in bounds):
+            return rx.finditer(text)
+        anchors = [(end - len(lit), end) for i in keep for lit in self.literals[i]  # type: ignore[union-attr]
+                   for end in positions.get(lit, ())]
+        if len(anchors) > MAX_ANCHORS:
+            return rx.finditer(text)
+        width = max(b[0] for b in bounds if b is not None)
+        reach = max(b[1] for b in bounds if b is not None)
+        return windowed_finditer(rx, text, anchors, width, reach)
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +148,7 @@ def _literal_automaton() -> Any:
     automaton = ahocorasick.Automaton()
     for ind in load_indicators():
         for ps in ind.pattern_sets:
-            for lits in ps.literals:
+            for lits in (*ps.literals, *(a[0] for a in ps.anchors if a)):
                 for lit in lits or ():
                     if lit:
                         automaton.add_word(lit, lit)
@@ -110,9 +156,18 @@ def _literal_automaton() -> Any:
     return automaton
 
 
+def literal_positions(low: str) -> dict[str, list[int]]:
+    """Where each catalogue literal occurs in ``low`` (a :func:`folded` text): literal → end
+    offsets (exclusive), in one scan."""
+    out: dict[str, list[int]] = {}
+    for end, lit in _literal_automaton().iter(low):
+        out.setdefault(lit, []).append(end + 1)
+    return out
+
+
 def literals_in(low: str) -> set[str]:
     """The catalogue literals occurring in ``low`` (a :func:`folded` text), in one scan."""
-    return {lit for _, lit in _literal_automaton().iter(low)}
+    return set(literal_positions(low))
 
 
 @lru_cache(maxsize=16384)
@@ -164,14 +219,11 @@ def load_indicators() -> tuple[Indicator, ...]:
 def _single_hits(text: str, field: str) -> list[IndicatorHit]:
     norm = normalize_text(text)
     low = folded(norm.text)
-    found = literals_in(low) if low is not None else None
+    positions = literal_positions(low) if low is not None else None
     hits: dict[tuple[str, int, int], IndicatorHit] = {}
     for ind in load_indicators():
         for ps in ind.pattern_sets:
-            rx = ps.rx if found is None else ps.for_found(found)
-            if rx is None:
-                continue
-            for m in rx.finditer(norm.text):
+            for m in ps.finditer(norm.text, positions):
                 if m.end() == m.start():
                     continue
                 start, end = norm.to_original(m.start(), m.end())

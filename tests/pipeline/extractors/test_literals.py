@@ -1,11 +1,22 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extractors.literals import folded, present, required_literals
-from pipeline.stages.indicators import load_indicators
+from pipeline.extractors import ages, emails, messaging, urls, wallets
+from pipeline.extractors.literals import (
+    Prechecked,
+    folded,
+    literal_anchors,
+    present,
+    required_literals,
+    scan_bounds,
+    windowed_finditer,
+)
+from pipeline.stages.indicators import literal_positions, load_indicators
 
 
 @pytest.mark.parametrize(("pattern", "expected"), [
@@ -41,13 +52,121 @@ WORDS = st.sampled_from([
 def test_precheck_keeps_every_hit(text: str) -> None:
     """Dropping the patterns whose literals are absent changes no hit of any indicator."""
     low = folded(text)
+    positions = literal_positions(low) if low is not None else None
     for ind in load_indicators():
         for ps in ind.pattern_sets:
-            rx = ps.for_text(low)
-            assert [m.span() for m in ps.rx.finditer(text)] == ([m.span() for m in rx.finditer(text)] if rx else [])
+            assert [m.span() for m in ps.finditer(text, positions)] == [m.span() for m in ps.rx.finditer(text)]
 
 
 def test_present() -> None:
     assert present(None, "anything")
     assert present(frozenset({"abc", "xyz"}), "..xyz..")
     assert not present(frozenset({"abc"}), "ab c")
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    (r"abc", (3, 2)),
+    (r"ab\b", (2, 2)),
+    (r"ab(?=cde)", (2, 5)),
+    (r"(?<=x)ab(?!cd|e)", (2, 4)),
+    (r"a(?:b|cd(?=xyz))", (3, 5)),
+    (r"a+", None),
+    (r"ab(?=c+)", None),
+])
+def test_scan_bounds(pattern: str, expected: tuple[int, int] | None) -> None:
+    """Width of the widest match and how far past it assertions look (+2 for ``\\b``/``$``)."""
+    assert scan_bounds(pattern) == expected
+
+
+WINDOW_PATTERNS = [
+    r"\bage\s?\d{2}\b", r"(?<![\w@])@[a-z]{2,6}(?![\w])", r"t\.me/[a-z_]{3,12}", r"salary(?= \$\d)",
+    r"(?:usd|\$)\s?\d{1,3}(?:,\d{3}){0,2}", r"a.{0,9}z", r"(?i)x?id:?\s?[a-z]{1,8}", r"(?m)ok$",
+]
+PIECES = st.sampled_from(["age 25", "Age 18", "@abc_d", "x@abcd", "t.me/hr_kh", "salary $1,500", "usd 20,000",
+                          "a..z", "a z", "ID: kk", "id:abc", "ok", "ok\n", " ", "\n", "$", "1", "z", "age"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(PIECES | st.text(alphabet="a@ z.$1\n:_dgeokIDt/", max_size=6), max_size=30).map("".join),
+       st.sampled_from(WINDOW_PATTERNS))
+def test_windowed_finditer_equals_finditer(text: str, pattern: str) -> None:
+    """Scanning only near the required literals finds exactly what scanning everything finds."""
+    rx = re.compile(pattern, re.I)
+    pre = Prechecked(rx)
+    assert pre.bounds is not None
+    assert [m.span() for m in pre.finditer(text)] == [m.span() for m in rx.finditer(text)]
+    low = folded(text)
+    if low is not None and pre.literals:
+        anchors = [(i, i + len(lit)) for lit in pre.literals for i in range(len(low)) if low.startswith(lit, i)]
+        got = [m.span() for m in windowed_finditer(rx, text, anchors, *pre.bounds)]
+        assert got == [m.span() for m in rx.finditer(text)]
+
+
+EXTRACTOR_REGEXES = [v for mod in (ages, emails, messaging, wallets, urls) for v in vars(mod).values()
+                     if isinstance(v, Prechecked)] + [urls._bare((*urls.SHORTENERS, *urls.BARE_HOSTS))]
+TEXT_WORDS = st.sampled_from(["age 18-30", "18-35 years old", "Telegram: @hr_kh", "t.me/jobs_kh", "wa.me/85512345678",
+                              "LINE ID: abc123", "zalo.me/0912345678", "m.me/jobs.page", "hr@example.com",
+                              "hr [at] mail [dot] com", "0x52908400098527886E0F7030069857D2E4169EE", "tuổi từ 20 đến 35",
+                              "อายุ 20-35 ปี", "T9yD14Nj9j7xAB4dbGeiX9h8unkKHxuWwb", "over 18", " ", "\n", ".", "@",
+                              "jobs at gmail dot com", "hr AT mail.example.com", "meet us at our office. We",
+                              "(at)", "x [at] y", "https://bit.ly/3abc", "www.jobs.example/apply", "http://", "bit.ly/x",
+                              "t.me/abc", "see https://x.org.", "wa.me/855"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXT_WORDS | st.text(max_size=6), max_size=20).map(" ".join))
+def test_extractor_regexes_windowed_equal_full_scan(text: str) -> None:
+    for pre in EXTRACTOR_REGEXES:
+        assert [m.span() for m in pre.finditer(text)] == [m.span() for m in pre.rx.finditer(text)], pre.rx.pattern
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(WORDS | st.text(max_size=8), max_size=12).map(" ".join))
+def test_literal_anchors_are_near_every_match_start(text: str) -> None:
+    """Every match of every catalogue pattern holds one of its anchor strings, starting at most
+    the given number of characters after the match starts (what the anchored scan relies on)."""
+    low = folded(text)
+    if low is None:
+        return
+    for ind in load_indicators():
+        for ps in ind.pattern_sets:
+            for rx, anchors in zip(ps.part_rx, ps.anchors, strict=True):
+                if anchors is None:
+                    continue
+                lits, before = anchors
+                for m in rx.finditer(text):
+                    assert any(low.startswith(lit, i) for lit in lits
+                               for i in range(m.start(), min(m.start() + before, m.end()) + 1)), (rx.pattern, m)
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    (r"gaji\s+(tinggi|besar)", ({"gaji"}, 0)),
+    (r"\b(dm|pm|inbox)\s+(me|us)\b", ({"dm", "pm", "inbox"}, 0)),
+    (r"x{2,3}abc", ({"abc"}, 3)),
+    (r"\s+abc", None),
+    (r"(?:ab)?cd", ({"cd"}, 2)),
+])
+def test_literal_anchors(pattern: str, expected: tuple[set[str], int] | None) -> None:
+    got = literal_anchors(pattern)
+    assert (None if got is None else (set(got[0]), got[1])) == expected
+
+
+PHONE_WORDS = st.sampled_from(["+855 12 345 678", "0912 345 678", "(02) 123-4567", "ext. 12", "2024-05-01 10:30",
+                               "call", "+66812345678", "Salary 15,000", "1", "-", " ", "\n", "a", "(", "+",
+                               "no digits here " * 5, "x" * 61, " " * 45])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(PHONE_WORDS | st.text(alphabet="0123456789 +-()./x", max_size=8), max_size=14).map("".join),
+       st.sampled_from(["VN", "KH", "PH", "TH", "ZZ"]))
+def test_phone_windows_find_what_the_whole_text_finds(text: str, region: str) -> None:
+    """libphonenumber's matcher on the stretches around digit clusters finds what it finds on
+    the whole text (what find_phones relies on)."""
+    import phonenumbers
+
+    from pipeline.extractors.phones import digit_windows
+
+    whole = [(m.start, m.end, m.raw_string) for m in phonenumbers.PhoneNumberMatcher(text, region)]
+    parts = [(m.start + a, m.end + a, m.raw_string) for a, b in digit_windows(text)
+             for m in phonenumbers.PhoneNumberMatcher(text[a:b], region)]
+    assert parts == whole

@@ -134,3 +134,18 @@ _PLACE_WORDS = st.sampled_from([
 def test_gazetteer_shortcut_finds_what_the_alternation_finds(text: str) -> None:
     gaz = load_gazetteer()
     assert _matches(gaz, text) == [(m.start(), m.end(), m.group(0)) for m in gaz.pattern.finditer(text)]
+
+
+_MONEY_WORDS = st.sampled_from([
+    "$1,500", "US$ 2000", "1.500 USD", "25–35 triệu/tháng", "35,000 บาท", "月薪1.5万", "日薪500元", "RM 3,500", "P25k",
+    "K5000", "15 000", "8,5", "to", " - ", "per month", "/day", "a1500", "x$", "$", "1", "12", " ", ".", ",", "\n",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_MONEY_WORDS | st.text(alphabet="0123456789 ,.$-kKpPuU/", max_size=6), max_size=16).map("".join))
+def test_money_scan_from_digit_runs_finds_what_the_full_scan_finds(text: str) -> None:
+    """Trying the money pattern only just before runs of digits gives the full scan's matches."""
+    from pipeline.extractors.money import _MONEY, _money_matches
+
+    assert [m.span() for m in _money_matches(text)] == [m.span() for m in _MONEY.finditer(text)]
