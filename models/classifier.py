@@ -5,10 +5,15 @@ text carrying the post's indicator and identifier signals). Features: word 1–2
 character 2–4-grams within words (TF-IDF, ``char_wb``) over the normalized text with
 addresses masked (:func:`pipeline.features.ngram_text`), plus the signals
 (:class:`pipeline.features.SignalFeatures`); a logistic regression calibrated to a
-probability (sigmoid, 3-fold). :func:`explain` gives each feature's contribution.
+probability (sigmoid, 3-fold). Both vectorizers are
+:class:`pipeline.features.FastTfidfVectorizer` (scikit-learn's fit, fast transform); a model
+trained with a plain ``TfidfVectorizer`` gets the same fast transform when loaded
+(:func:`fast_transforms`).
 """
 
 from __future__ import annotations
+
+import copy
 
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
@@ -21,9 +26,9 @@ from pipeline.features import FastTfidfVectorizer, SignalFeatures, analyze_chars
 
 def build_pipeline(*, max_features: int = 40000, C: float = 4.0) -> Pipeline:
     features = FeatureUnion([
-        ("word", TfidfVectorizer(preprocessor=ngram_text, ngram_range=(1, 2), min_df=2,
-                                 max_features=max_features // 2, sublinear_tf=True,
-                                 dtype=np.float32)),
+        ("word", FastTfidfVectorizer(preprocessor=ngram_text, ngram_range=(1, 2), min_df=2,
+                                     max_features=max_features // 2, sublinear_tf=True,
+                                     dtype=np.float32)),
         ("char", FastTfidfVectorizer(analyzer=analyze_chars, min_df=2, max_features=max_features,
                                      sublinear_tf=True, dtype=np.float32)),
         ("signals", SignalFeatures()),
@@ -43,4 +48,18 @@ def slim(pipeline: Pipeline) -> Pipeline:
             del step.stop_words_
         if hasattr(step, "vocabulary_"):
             step.vocabulary_ = {term: int(i) for term, i in step.vocabulary_.items()}
+    return pipeline
+
+
+def fast_transforms(pipeline: Pipeline) -> Pipeline:
+    """Give the pipeline's plain ``TfidfVectorizer`` steps :class:`FastTfidfVectorizer`'s
+    transform (in place; models trained before the word vectorizer was one). The step keeps
+    its parameters and fitted state and computes the same matrix; a setting the fast
+    counting does not cover is counted by scikit-learn as before."""
+    union = pipeline.named_steps["features"]
+    for name, step in union.transformer_list:
+        if type(step) is TfidfVectorizer:
+            fast = copy.copy(step)
+            fast.__class__ = FastTfidfVectorizer
+            union.set_params(**{name: fast})
     return pipeline

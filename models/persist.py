@@ -74,4 +74,6 @@ def read_model(path: Path) -> Model:
         if bad:
             raise ModelError(f"model {path} contains untrusted types {bad}; refusing to load it")
         pipeline = sio.load(path, trusted=untrusted)
-    return Model(pipeline=pipeline, card=json.loads(cpath.read_text("utf-8")))
+    from models.classifier import fast_transforms  # models trained with a plain word TfidfVectorizer
+
+    return Model(pipeline=fast_transforms(pipeline), card=json.loads(cpath.read_text("utf-8")))

@@ -7,18 +7,20 @@ already found those, so the score stage passes them in (:func:`record_signals`) 
 finding them again; training computes them with :func:`post_signals`, the same functions
 the stages run. A plain ``str`` still works: its signals are then computed from it.
 
-Text features: word 1–2-grams and within-word character 2–4-grams (:func:`analyze_chars`,
-counted fast at scoring time by :class:`FastTfidfVectorizer`) over :func:`ngram_text`.
+Text features: word 1–2-grams and within-word character 2–4-grams (:func:`analyze_chars`)
+over :func:`ngram_text`, both counted fast at scoring time by :class:`FastTfidfVectorizer`.
 """
 
 from __future__ import annotations
 
+import operator
 import re
+import threading
 import weakref
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -112,13 +114,20 @@ def signals_of(x: str) -> Signals:
 
 # ---------------------------------------------------------------- text features
 
+_TLDS = "example|com|net|org|vn|th|ph|kh|my|id|sg|co"
+
+#: (pattern, placeholder, quick test): each mask is applied, in this order, only when its
+#: quick test finds what every match contains in the lower-cased text — a URL "http" or
+#: "www." (once lower-cased, no other character matches these letters under re.I; tested),
+#: an e-mail or a handle "@", a domain name a dot and one of the endings.
 _MASKS = (
-    (re.compile(r"(?:https?://|www\.)\S+", re.I), " urltoken "),
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), " emailtoken "),
-    (re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{3,31}"), " handletoken "),
-    (re.compile(r"\b[\w-]+\.(?:example|com|net|org|vn|th|ph|kh|my|id|sg|co)\b(?:/\S*)?", re.I), " domaintoken "),
+    (re.compile(r"(?:https?://|www\.)\S+", re.I), " urltoken ", lambda t: "http" in t or "www." in t),
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), " emailtoken ", lambda t: "@" in t),
+    (re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{3,31}"), " handletoken ", lambda t: "@" in t),
+    (re.compile(rf"\b[\w-]+\.(?:{_TLDS})\b(?:/\S*)?", re.I), " domaintoken ",
+     re.compile(rf"\.(?:{_TLDS})\b", re.I).search),
 )
-_QUICK_MASK = re.compile(r"[@.:]")
+
 
 def ngram_text(text: str) -> str:
     """Text for the n-gram features: lower-cased, with URLs, e-mails, handles and domain
@@ -131,27 +140,34 @@ def ngram_text(text: str) -> str:
 @lru_cache(maxsize=2048)
 def _ngram_text(text: str) -> str:
     t = text.lower()
-    if _QUICK_MASK.search(t) is None:
-        return t
-    for rx, repl in _MASKS:
-        t = rx.sub(repl, t)
+    for rx, repl, may_match in _MASKS:
+        if may_match(t):
+            t = rx.sub(repl, t)
     return t
 
 
-_CHAR_CACHE: dict[str, tuple[str, ...]] = {}
+_CHAR_CACHE: dict[str, list[str]] = {}
 _CHAR_CACHE_MAX = 300_000
 
 
-def _char_ngrams(word: str) -> tuple[str, ...]:
+@lru_cache(maxsize=256)
+def _gram_slices(n: int) -> tuple[slice, ...]:
+    """Where scikit-learn's ``char_wb`` 2–4-grams of an ``n``-character padded word are: all
+    2-, 3- and 4-grams, except that a padded word shorter than n counts once as an n-gram
+    and ends the n-grams."""
+    out: list[slice] = []
+    for k in (2, 3, 4):
+        if n <= k:
+            out.append(slice(0, n))
+            break
+        out.extend(slice(i, i + k) for i in range(n - k + 1))
+    return tuple(out)
+
+
+def _char_ngrams(word: str) -> list[str]:
     """scikit-learn's ``char_wb`` n-grams (2–4) of one whitespace-delimited word."""
     w = f" {word} "
-    out: list[str] = []
-    for n in (2, 3, 4):
-        if len(w) <= n:
-            out.append(w)
-            break
-        out.extend(w[i:i + n] for i in range(len(w) - n + 1))
-    return tuple(out)
+    return list(map(w.__getitem__, _gram_slices(len(w))))
 
 
 def analyze_chars(text: str) -> list[str]:
@@ -170,51 +186,288 @@ def analyze_chars(text: str) -> list[str]:
     return out
 
 
+# ------------------------------------------------- counting n-grams of known features fast
+#
+# Both vectorizers read the whitespace-delimited words of ngram_text: the character n-grams
+# never cross them, and neither do the word tokens (scikit-learn's token pattern matches runs
+# of word characters, and no whitespace character is one; tested), so a post's tokens are
+# its words' tokens in order. Each distinct word gets a number (_Words); per vectorizer a
+# _Runs table holds, per word number, the word's feature columns (character n-grams) or its
+# token numbers (word n-grams), computed once. A batch is then counted with array operations:
+# gather the runs of its words, look up unigrams and adjacent-token bigrams, and count
+# (row, column) pairs with one sort, which also orders each row's columns as scikit-learn does.
+
+#: scikit-learn's default token pattern, the one the fast word counting reproduces
+WORD_PATTERN = r"(?u)\b\w\w+\b"
+_TOKENS = re.compile(WORD_PATTERN)
+_WORDS_MAX = 300_000
+_LOCK = threading.Lock()
+
+
+class _Words(dict[str, int]):
+    """Numbers of the whitespace-delimited words seen: a new word gets the next number."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: list[str] = []
+
+    def __missing__(self, word: str) -> int:
+        with _LOCK:
+            n = self.get(word)
+            if n is None:
+                n = len(self.words)
+                self.words.append(word)
+                self[word] = n
+        return n
+
+
+_WORDS = _Words()
+
+
+#: the last batch's word numbers, handed to the next vectorizer that counts the same
+#: documents (the char vectorizer after the word vectorizer in the model's FeatureUnion)
+_HANDOFF: tuple[list[str], _Words, np.ndarray, np.ndarray] | None = None
+
+
+def _word_numbers(docs: list[str]) -> tuple[_Words, np.ndarray, np.ndarray]:
+    """The numbers of every document's words (of :func:`ngram_text`), all documents one
+    after the other, and where each document's start (``len(docs) + 1`` offsets)."""
+    global _WORDS, _HANDOFF
+    held, _HANDOFF = _HANDOFF, None
+    if (held is not None and held[1] is _WORDS and len(held[0]) == len(docs)
+            and all(map(operator.is_, held[0], docs))):
+        return held[1], held[2], held[3]
+    words = _WORDS
+    if len(words.words) >= _WORDS_MAX:  # start afresh rather than grow without bound
+        words = _WORDS = _Words()
+    number = words.__getitem__
+    nums: list[int] = []
+    ends = [0]
+    for doc in docs:
+        nums.extend(map(number, ngram_text(doc).split()))
+        ends.append(len(nums))
+    out = words, np.asarray(nums, dtype=np.intp), np.asarray(ends, dtype=np.intp)
+    _HANDOFF = (list(docs), *out)
+    return out
+
+
+def _grow(a: np.ndarray, n: int) -> np.ndarray:
+    if len(a) >= n:
+        return a
+    out = np.empty(max(n, 2 * len(a)), dtype=a.dtype)
+    out[:len(a)] = a
+    return out
+
+
+class _Runs:
+    """Per word number of ``words``, the run of int32 values ``of_word`` gives for the word
+    (without the negative ones if ``known_only``), all runs in one array, filled up to the
+    words numbered so far by :meth:`update`."""
+
+    def __init__(self, words: _Words, of_word: Callable[[str], list[int]], known_only: bool) -> None:
+        self.words = words
+        self.of_word = of_word
+        self.known_only = known_only
+        self.values = np.empty(4096, dtype=np.int32)
+        self.offsets = np.zeros(1024, dtype=np.intp)  # run i is values[offsets[i]:offsets[i + 1]]
+        self.n = 0
+
+    def update(self) -> None:
+        with _LOCK:
+            n, n_words = self.n, len(self.words.words)
+            if n >= n_words:
+                return
+            runs = [self.of_word(w) for w in self.words.words[n:n_words]]
+            lens = np.fromiter(map(len, runs), dtype=np.intp, count=len(runs))
+            new = np.fromiter(chain.from_iterable(runs), dtype=np.int32, count=int(lens.sum()))
+            if self.known_only:
+                keep = new >= 0
+                lens = np.bincount(np.repeat(np.arange(len(runs)), lens)[keep], minlength=len(runs))
+                new = new[keep]
+            start = int(self.offsets[n])
+            values = _grow(self.values, start + len(new))
+            values[start:start + len(new)] = new
+            offsets = _grow(self.offsets, n_words + 1)
+            offsets[n + 1:n_words + 1] = start + np.cumsum(lens)
+            self.values, self.offsets, self.n = values, offsets, n_words
+
+    def gather(self, nums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The runs of the words ``nums``, concatenated (a new array), and their lengths."""
+        starts = self.offsets[nums]
+        lens = self.offsets[nums + 1] - starts
+        ends = np.cumsum(lens)
+        total = int(ends[-1]) if len(ends) else 0
+        index = np.int32 if self.offsets[self.n] <= np.iinfo(np.int32).max else np.intp
+        at = np.arange(total, dtype=index) + np.repeat((starts - (ends - lens)).astype(index), lens)
+        return self.values[at], lens
+
+
+def _key_type(shape: tuple[int, int]) -> type[np.signedinteger[Any]]:
+    """An integer type for ``row * n_cols + col`` keys of a matrix of this shape."""
+    return np.int32 if (shape[0] + 1) * shape[1] <= np.iinfo(np.int32).max else np.int64
+
+
+def _count_matrix(keys: np.ndarray, shape: tuple[int, int], dtype: Any) -> sp.csr_matrix:
+    """The CSR matrix counting each ``row * n_cols + col`` key (of :func:`_key_type`; sorted
+    in place), columns in order within each row: what scikit-learn's ``_count_vocab`` returns."""
+    n_rows, n_cols = shape
+    key_type = keys.dtype.type
+    keys.sort()
+    new = np.empty(len(keys), dtype=bool)
+    new[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
+    first = np.flatnonzero(new)
+    counts = np.diff(first, append=len(keys))
+    keys = keys[first]
+    indptr = np.searchsorted(keys, np.arange(n_rows + 1, dtype=key_type) * key_type(n_cols))
+    index = np.int32 if len(keys) <= np.iinfo(np.int32).max else np.int64
+    X = sp.csr_matrix((counts.astype(dtype), (keys % key_type(n_cols)).astype(index), indptr.astype(index)),
+                      shape=shape, dtype=dtype)
+    X.has_sorted_indices = True
+    X.has_canonical_format = True
+    return X
+
+
+@dataclass
+class _CharTable:
+    vocab: dict[str, int]
+    runs: _Runs
+
+
+@dataclass
+class _WordTable:
+    vocab: dict[str, int]
+    ngram_range: tuple[int, int]
+    runs: _Runs  # token numbers of each word's tokens, -1 for a token no feature uses
+    n_tokens: int
+    unigram: np.ndarray  # column of each token number's unigram, -1 if none
+    bigrams: np.ndarray  # first * n_tokens + second token number of each bigram, sorted
+    bigram_cols: np.ndarray
+
+
+def _char_table(vocab: dict[str, int], words: _Words) -> _CharTable:
+    get = vocab.get
+
+    def columns(word: str) -> list[int]:
+        w = f" {word} "
+        return list(map(get, map(w.__getitem__, _gram_slices(len(w))), repeat(-1)))
+
+    return _CharTable(vocab, _Runs(words, columns, known_only=True))
+
+
+def _word_table(vocab: dict[str, int], ngram_range: tuple[int, int], words: _Words) -> _WordTable:
+    tokens: dict[str, int] = {}
+    unigram: list[tuple[int, int]] = []
+    bigram: list[tuple[int, int, int]] = []
+    for term, col in vocab.items():
+        parts = term.split(" ")
+        nums = [tokens.setdefault(p, len(tokens)) for p in parts]
+        if len(nums) == 1:
+            unigram.append((nums[0], col))
+        elif len(nums) == 2:
+            bigram.append((nums[0], nums[1], col))
+    n = len(tokens)
+    uni = np.full(n, -1, dtype=np.int64)
+    for t, col in unigram:
+        uni[t] = col
+    codes = np.asarray([a * n + b for a, b, _ in bigram], dtype=np.int64)
+    cols = np.asarray([c for _, _, c in bigram], dtype=np.int64)
+    order = np.argsort(codes, kind="stable")
+    get = tokens.get
+
+    def token_numbers(word: str) -> list[int]:
+        return list(map(get, _TOKENS.findall(word), repeat(-1)))
+
+    runs = _Runs(words, token_numbers, known_only=False)
+    return _WordTable(vocab, ngram_range, runs, n, uni, codes[order], cols[order])
+
+
+def _count_chars(vec: FastTfidfVectorizer, docs: list[str]) -> sp.csr_matrix:
+    words, nums, ends = _word_numbers(docs)
+    table = _TABLES.get(vec)
+    if not isinstance(table, _CharTable) or table.vocab is not vec.vocabulary_ or table.runs.words is not words:
+        table = _TABLES[vec] = _char_table(vec.vocabulary_, words)
+    table.runs.update()
+    shape = (len(docs), len(vec.vocabulary_))
+    key_type = _key_type(shape)
+    cols, lens = table.runs.gather(nums)
+    keys = cols.astype(key_type, copy=False)
+    keys += np.repeat(np.repeat(np.arange(shape[0], dtype=key_type) * key_type(shape[1]), np.diff(ends)), lens)
+    return _count_matrix(keys, shape, vec.dtype)
+
+
+def _count_words(vec: FastTfidfVectorizer, docs: list[str]) -> sp.csr_matrix:
+    words, nums, ends = _word_numbers(docs)
+    table = _TABLES.get(vec)
+    if (not isinstance(table, _WordTable) or table.vocab is not vec.vocabulary_
+            or table.ngram_range != tuple(vec.ngram_range) or table.runs.words is not words):
+        table = _TABLES[vec] = _word_table(vec.vocabulary_, tuple(vec.ngram_range), words)
+    table.runs.update()
+    toks, lens = table.runs.gather(nums)
+    bounds = np.concatenate(([0], np.cumsum(lens)))[ends]
+    doc = np.repeat(np.arange(len(docs)), np.diff(bounds))
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    min_n, max_n = table.ngram_range
+    if min_n == 1:
+        known = toks >= 0
+        c = table.unigram[toks[known]]
+        used = c >= 0
+        rows.append(doc[known][used])
+        cols.append(c[used])
+    if max_n == 2 and len(table.bigrams) and len(toks) > 1:
+        first, second = toks[:-1], toks[1:]
+        pair = (first >= 0) & (second >= 0) & (doc[:-1] == doc[1:])
+        codes = first[pair].astype(np.int64) * table.n_tokens + second[pair]
+        pair_rows = doc[:-1][pair]
+        n_docs = len(docs)
+        if table.n_tokens ** 2 * n_docs < 2 ** 62:  # sorted codes are looked up much faster
+            code_row = codes * n_docs + pair_rows
+            code_row.sort()
+            codes, pair_rows = np.divmod(code_row, n_docs)
+        at = np.minimum(np.searchsorted(table.bigrams, codes), len(table.bigrams) - 1)
+        found = table.bigrams[at] == codes
+        rows.append(pair_rows[found])
+        cols.append(table.bigram_cols[at[found]])
+    shape = (len(docs), len(vec.vocabulary_))
+    key_type = _key_type(shape)
+    keys = [r.astype(key_type) * key_type(shape[1]) + c.astype(key_type) for r, c in zip(rows, cols, strict=True)]
+    return _count_matrix(np.concatenate(keys) if keys else np.zeros(0, dtype=key_type), shape, vec.dtype)
+
+
 class FastTfidfVectorizer(TfidfVectorizer):
     """``TfidfVectorizer`` with the same fit and the same output whose transform counts
-    known features with array operations: for :func:`analyze_chars` each word's feature
-    indices are computed once and reused across posts; for other analyzers features are
-    looked up in one pass. Used at scoring time, where scikit-learn's per-feature loop
-    was most of the model's cost on long job ads."""
+    known features with array operations, for two settings: ``analyzer=analyze_chars``, and
+    word n-grams (``ngram_range`` (1, 1), (1, 2) or (2, 2)) with ``preprocessor=ngram_text``
+    and scikit-learn's default tokenization (token pattern, no tokenizer, no stop words).
+    Each word's features are found once and reused across posts. Any other setting, and
+    fitting, is scikit-learn's own code. Used at scoring time, where scikit-learn's
+    per-feature loop was most of the model's cost on long job ads."""
+
+    def _fast_counting(self) -> Callable[[FastTfidfVectorizer, list[str]], sp.csr_matrix] | None:
+        if self.input != "content":
+            return None
+        if self.analyzer is analyze_chars:
+            return _count_chars
+        if (self.analyzer == "word" and self.preprocessor is ngram_text and self.tokenizer is None
+                and self.token_pattern == WORD_PATTERN and self.stop_words is None
+                and tuple(self.ngram_range) in ((1, 1), (1, 2), (2, 2))):
+            return _count_words
+        return None
 
     def _count_vocab(self, raw_documents: Any, fixed_vocab: bool) -> Any:
-        if not fixed_vocab or self.analyzer is not analyze_chars:
-            return super()._count_vocab(raw_documents, fixed_vocab)
-        vocab = self.vocabulary_
-        held = _WORD_INDEX_CACHE.get(self)
-        if held is None or held[0] is not vocab or len(held[1]) >= _CHAR_CACHE_MAX:
-            held = _WORD_INDEX_CACHE[self] = (vocab, {})
-        cache = held[1]
-        parts: list[np.ndarray] = []
-        reps: list[int] = []
-        indptr = [0]
-        for doc in raw_documents:
-            n = 0
-            for word, count in Counter(ngram_text(doc).split()).items():
-                ix = cache.get(word)
-                if ix is None:
-                    ix = cache[word] = np.asarray([vocab[g] for g in _char_ngrams(word) if g in vocab],
-                                                  dtype=np.int32)
-                if len(ix):
-                    parts.append(ix)
-                    reps.append(count)
-                    n += len(ix)
-            indptr.append(indptr[-1] + n)
-        if parts:
-            indices = np.concatenate(parts)
-            data = np.repeat(np.asarray(reps, dtype=self.dtype), [len(p) for p in parts])
-        else:
-            indices, data = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=self.dtype)
-        X = sp.csr_matrix((data, indices, np.asarray(indptr, dtype=np.int64)),
-                          shape=(len(indptr) - 1, len(vocab)), dtype=self.dtype)
-        X.sum_duplicates()
-        return vocab, X
+        count = self._fast_counting() if fixed_vocab else None
+        if count is not None:
+            docs = raw_documents if isinstance(raw_documents, list) else list(raw_documents)
+            if all(isinstance(d, str) for d in docs):
+                return self.vocabulary_, count(self, docs)
+            raw_documents = docs
+        return super()._count_vocab(raw_documents, fixed_vocab)
 
 
-#: feature indices per word, per vectorizer (weakly keyed, so never persisted and gone with
-#: the vectorizer) and checked against the vocabulary it was built from
-_WORD_INDEX_CACHE: weakref.WeakKeyDictionary[FastTfidfVectorizer, tuple[dict[str, int], dict[str, np.ndarray]]] = (
-    weakref.WeakKeyDictionary())
+#: per vectorizer, its per-word table (weakly keyed, so never persisted and gone with the
+#: vectorizer), checked against the vocabulary and word numbering it was built from
+_TABLES: weakref.WeakKeyDictionary[FastTfidfVectorizer, _CharTable | _WordTable] = weakref.WeakKeyDictionary()
 
 
 class SignalFeatures(TransformerMixin, BaseEstimator):
