@@ -26,7 +26,6 @@ for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import gc  # noqa: E402
 import importlib.util  # noqa: E402
-import json  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -37,14 +36,11 @@ from types import ModuleType  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.scoring import load  # noqa: E402
+
 DATA = ROOT.parent / "shared" / "data"
 WARMUP = 150
-
-
-def texts(path: Path, start: int, stop: int) -> list[str]:
-    with path.open(encoding="utf-8") as fh:
-        rows = [json.loads(line) for line in fh if line.strip()]
-    return [row.get("text") or "" for row in rows[start:stop]]
 
 
 def load_revision(rev: str) -> ModuleType:
@@ -99,7 +95,8 @@ def main() -> None:
     print("| posts | chars/post | " + " | ".join(f"{name} µs/post" for name in sides) + " |")
     print("|---|---|" + "---|" * len(sides))
     for name, path in (("long job ads", args.jobads), ("short messages", args.sms)):
-        warm, timed = texts(path, 0, WARMUP), texts(path, WARMUP, WARMUP + args.sample)
+        rows = [r["text"] for r in load(path)]
+        warm, timed = rows[:WARMUP], rows[WARMUP:WARMUP + args.sample]
         for text in warm + timed:
             normalize_text(text)
         results = {}

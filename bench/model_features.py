@@ -19,7 +19,6 @@ for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_v] = "1"
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -28,20 +27,10 @@ from typing import Any  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.scoring import clear_text_caches, load  # noqa: E402
+
 SEED = ROOT / "models" / "data" / "seed.jsonl"
 WARMUP, SAMPLE, REPEAT = 150, 400, 3
-
-
-def load(path: Path, n: int) -> list[dict[str, Any]]:
-    rows = []
-    with path.open(encoding="utf-8") as fh:
-        for i, line in enumerate(fh):
-            if line.strip():
-                row = json.loads(line)
-                rows.append({"id": row.get("id", i), "title": row.get("title"), "text": row.get("text") or ""})
-            if len(rows) >= n:
-                break
-    return rows
 
 
 def reference_features(pipeline: Any, inputs: list[str]) -> Any:
@@ -65,7 +54,6 @@ def compare(pipeline: Any, inputs: list[str]) -> str:
     """Largest differences between the fast and scikit-learn's features and probabilities."""
     import numpy as np
 
-    from bench.scoring import clear_text_caches
 
     clear_text_caches()
     fast = pipeline.named_steps["features"].transform(inputs).tocsr()
@@ -87,7 +75,6 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=REPEAT, help=f"timed passes (default {REPEAT})")
     args = ap.parse_args()
 
-    from bench.scoring import clear_text_caches
     from models.persist import load_model
     from pipeline.scoring import _signals
     from pipeline.settings import Settings
@@ -95,7 +82,7 @@ def main() -> int:
 
     model = load_model(args.model or Settings.from_env().model_path)
     for path in args.data or [SEED]:
-        inputs = [_signals(p)[0] for p in load(path, WARMUP + SAMPLE)]
+        inputs = [_signals(p)[0] for p in load(path)[:WARMUP + SAMPLE]]
         warm, timed = inputs[:WARMUP], inputs[WARMUP:]
         score_inputs(model, warm)
         wall, cpu = [], []

@@ -349,8 +349,7 @@ def _char_table(vocab: dict[str, int], words: _Words) -> _CharTable:
     get = vocab.get
 
     def columns(word: str) -> list[int]:
-        w = f" {word} "
-        return list(map(get, map(w.__getitem__, _gram_slices(len(w))), repeat(-1)))
+        return list(map(get, _char_ngrams(word), repeat(-1)))
 
     return _CharTable(vocab, _Runs(words, columns, known_only=True))
 

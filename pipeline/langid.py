@@ -400,7 +400,7 @@ def _script_of(weights: Counter[str]) -> str | None:
 #: or ``.me/`` (any case) and no whitespace, so only the tokens holding one need the pattern.
 _DOT_HINT = re.compile(r"\.(?:(?<=(?i:www)\.)|(?=(?i:me)/))")
 _STRIP_HINT = re.compile("@|#|://|" + _DOT_HINT.pattern)
-_NON_SPACE = re.compile(r"\S*")
+_SPACES = re.compile(r"(\s+)")
 
 
 def _strip_links(text: str) -> str:
@@ -410,20 +410,8 @@ def _strip_links(text: str) -> str:
     long texts are never scanned by :data:`_STRIP`."""
     if not ("@" in text or "#" in text or "://" in text or _DOT_HINT.search(text)):
         return text
-    reverse, n = text[::-1], len(text)
-    out: list[str] = []
-    done = 0  # end of the text handled so far
-    for hint in _STRIP_HINT.finditer(text):
-        at = hint.start()
-        if at < done:  # in the token just handled
-            continue
-        back = n - 1 - at  # ``at`` in the reversed text
-        start = at + 1 - (_NON_SPACE.match(reverse, back).end() - back)
-        end = _NON_SPACE.match(text, at).end()
-        out += (text[done:start], _STRIP.sub(" ", text[start:end]))
-        done = end
-    out.append(text[done:])
-    return "".join(out)
+    hint = _STRIP_HINT.search
+    return "".join(_STRIP.sub(" ", part) if hint(part) else part for part in _SPACES.split(text))
 
 
 def detect(text: str, model_: NaiveBayes | None = None) -> str:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import _sre
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache, partial
 from re import _constants as C  # noqa: N812
 from re import _parser
 from typing import Any
@@ -319,6 +319,34 @@ def literal_spans(low: str, literals: Iterable[str], limit: int = MAX_ANCHORS) -
     return out
 
 
+#: where strings occur in a text's folded form, as ``(start, end)``; None when there are too many
+SpansOf = Callable[[Iterable[str]], "list[tuple[int, int]] | None"]
+
+
+def anchor_starts(spans_of: SpansOf, anchors: tuple[frozenset[str], int] | None) -> list[int] | None:
+    """Every position a match can start at, given its :func:`literal_anchors`: up to ``n``
+    characters before an occurrence of one of the strings; None when unknown or too many."""
+    if anchors is None:
+        return None
+    spans = spans_of(anchors[0])
+    return None if spans is None else candidate_starts((s for s, _ in spans), anchors[1])
+
+
+def finditer_near(rx: re.Pattern[str], text: str, spans_of: SpansOf, anchors: tuple[frozenset[str], int] | None,
+                  literals: frozenset[str] | None, bounds: tuple[int, int] | None) -> Iterator[re.Match[str]]:
+    """``rx.finditer(text)``, scanning only where a match can be: at the starts near its
+    ``anchors`` (:func:`anchored_finditer`), else in windows around its ``literals`` when its
+    matches are of bounded width (``bounds``, :func:`windowed_finditer`), else everywhere."""
+    starts = anchor_starts(spans_of, anchors)
+    if starts is not None:
+        return anchored_finditer(rx, text, starts)
+    if literals is not None and bounds is not None:
+        spans = spans_of(literals)
+        if spans is not None and len(spans) <= MAX_ANCHORS:
+            return windowed_finditer(rx, text, spans, *bounds)
+    return rx.finditer(text)
+
+
 class Prechecked:
     """A compiled regex whose ``finditer`` returns nothing at once when the text lacks every
     literal its matches need (or ``core``, a regex every match contains a match of), and
@@ -342,16 +370,8 @@ class Prechecked:
                     return iter(())
                 if self.core is not None and self.core.search(text) is None:
                     return iter(())
-                if self.anchors is not None:
-                    spans = literal_spans(low, self.anchors[0])
-                    starts = None if spans is None else candidate_starts((s for s, _ in spans), self.anchors[1])
-                    if starts is not None:
-                        return anchored_finditer(self.rx, text, starts)
-                if self.literals is not None and self.bounds is not None:
-                    spans = literal_spans(low, self.literals)
-                    if spans is not None:
-                        return windowed_finditer(self.rx, text, spans, *self.bounds)
-                return self.rx.finditer(text)
+                return finditer_near(self.rx, text, partial(literal_spans, low), self.anchors, self.literals,
+                                     self.bounds)
         if self.core is not None and self.core.search(text) is None:
             return iter(())
         return self.rx.finditer(text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import yaml
@@ -19,7 +19,7 @@ from spacy.language import Language
 
 from pipeline.extractors.base import FinderComponent, Found, Hints
 from pipeline.extractors.literals import (
-    candidate_starts,
+    anchor_starts,
     caseless_safe,
     folded,
     folded_cached,
@@ -156,11 +156,7 @@ def _alias_starts(rx: re.Pattern[str], low: str) -> list[int] | None:
     """Where a match of an alias can start in a text whose :func:`folded` form is ``low``:
     near its anchor strings (:func:`~pipeline.extractors.literals.literal_anchors`); None
     when it cannot tell or there are too many."""
-    anchors = _anchors(rx.pattern)
-    if anchors is None:
-        return None
-    spans = literal_spans(low, anchors[0])
-    return None if spans is None else candidate_starts((s for s, _ in spans), anchors[1])
+    return anchor_starts(partial(literal_spans, low), _anchors(rx.pattern))
 
 
 def _lookup(gaz: Gazetteer, matched: str) -> Place | None:

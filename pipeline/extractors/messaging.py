@@ -71,12 +71,7 @@ def _number_after(text: str, pos: int, regions: list[str]) -> tuple[int, int, st
 
 def find_messaging(text: str, hints: Hints = NO_HINTS, found: Sequence[Found] = ()) -> Iterator[Found]:
     emails = spans_of(found, "email")
-    known: list[list[str]] = []
-
-    def regions() -> list[str]:  # only a labelled number needs them (and they cost a gazetteer pass)
-        if not known:
-            known.append(candidate_regions(text, hints))
-        return known[0]
+    regions = candidate_regions(text, hints)
 
     out: list[Found] = []
     for m in _TG_LINK.finditer(text):
@@ -86,7 +81,7 @@ def find_messaging(text: str, hints: Hints = NO_HINTS, found: Sequence[Found] = 
         if e164:
             out.append(Found("whatsapp", e164, m.start(), m.end()))
     for m in _WA_LABEL.finditer(text):
-        if hit := _number_after(text, m.end(), regions()):
+        if hit := _number_after(text, m.end(), regions):
             out.append(Found("whatsapp", hit[2], hit[0], hit[1]))
     for m in _LINE_LINK.finditer(text):
         out.append(Found("line", m.group(1).lstrip("@~").lower(), m.start(), m.end()))
@@ -101,7 +96,7 @@ def find_messaging(text: str, hints: Hints = NO_HINTS, found: Sequence[Found] = 
         value = _number(ident, ["VN"]) if ident.isdigit() else None
         out.append(Found("zalo", value or ident.lower(), m.start(), m.end()))
     for m in _ZALO_LABEL.finditer(text):
-        if hit := _number_after(text, m.end(), ["VN", *regions()]):
+        if hit := _number_after(text, m.end(), ["VN", *regions]):
             out.append(Found("zalo", hit[2], hit[0], hit[1]))
     for m in _MESSENGER.finditer(text):
         out.append(Found("messenger", m.group(1).lower(), m.start(), m.end()))

@@ -29,16 +29,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.extractors.literals import (
-    MAX_ANCHORS,
-    anchored_finditer,
-    candidate_starts,
-    folded,
-    literal_anchors,
-    required_literals,
-    scan_bounds,
-    windowed_finditer,
-)
+from pipeline.extractors.literals import finditer_near, folded, literal_anchors, required_literals, scan_bounds
 from pipeline.records import IndicatorHit, Record
 from pipeline.settings import Settings
 from pipeline.textnorm import normalize_text
@@ -80,6 +71,8 @@ class PatternSet:
     bounds: tuple[tuple[int, int] | None, ...] = field(init=False, default=())
     #: each part's :func:`~pipeline.extractors.literals.literal_anchors` (strings near a match's start)
     anchors: tuple[tuple[frozenset[str], int] | None, ...] = field(init=False, default=())
+    #: :meth:`_scan_info` per subset of parts
+    scan_info: dict[tuple[int, ...], Any] = field(init=False, default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "unchecked", any(lits is None or "" in lits for lits in self.literals))
@@ -101,18 +94,27 @@ class PatternSet:
         return [i for i, lits in enumerate(self.literals)
                 if lits is None or "" in lits or not lits.isdisjoint(found)]
 
-    def for_found(self, found: Collection[str]) -> re.Pattern[str] | None:
-        """The alternation of the patterns that can match a text whose :func:`folded` form
-        holds the catalogue literals ``found`` (:func:`literal_positions`); None when none
-        can. Same hits as :attr:`rx`: a branch that cannot match anywhere never wins."""
-        keep = self._kept(found)
-        return None if keep is None else self._subset(keep)
+    def _scan_info(self, keep: tuple[int, ...]) -> tuple[tuple[frozenset[str], int] | None, frozenset[str] | None,
+                                                        tuple[int, int] | None]:
+        """The anchors, literals and bounds of the alternation of the parts ``keep`` (for
+        :func:`~pipeline.extractors.literals.finditer_near`), worked out once per subset."""
+        info = self.scan_info.get(keep)
+        if info is None:
+            anchors = [self.anchors[i] for i in keep]
+            near = (frozenset().union(*(a[0] for a in anchors if a)), max(a[1] for a in anchors if a)) \
+                if all(anchors) else None
+            lits = [self.literals[i] for i in keep]
+            literals = frozenset().union(*(x for x in lits if x)) if all(x and "" not in x for x in lits) else None
+            bounds = [self.bounds[i] for i in keep]
+            bound = (max(b[0] for b in bounds if b), max(b[1] for b in bounds if b)) if all(bounds) else None
+            info = self.scan_info[keep] = (near, literals, bound)
+        return info
 
     def finditer(self, text: str, positions: dict[str, list[int]] | None) -> Iterator[re.Match[str]]:
         """``rx.finditer(text)``, faster: only the patterns whose literals ``text`` holds
         (``positions``: :func:`literal_positions` of its folded form, None when it has none),
-        scanned only near those literals when their matches are of bounded width
-        (:func:`~pipeline.extractors.literals.windowed_finditer`)."""
+        scanned only where their matches can be
+        (:func:`~pipeline.extractors.literals.finditer_near`)."""
         if positions is None:
             return self.rx.finditer(text)
         keep = self._kept(positions)
@@ -120,24 +122,12 @@ class PatternSet:
             return iter(())
         rx = self._subset(keep)
         assert rx is not None
-        anchors = [self.anchors[i] for i in keep]
-        if all(a is not None for a in anchors):
-            starts = candidate_starts((end - len(lit) for a in anchors if a for lit in a[0]
-                                       for end in positions.get(lit, ())), max(a[1] for a in anchors if a))
-            if starts is not None:
-                return anchored_finditer(rx, text, starts)
-        if any(self.literals[i] is None or "" in self.literals[i] for i in keep):
-            return rx.finditer(text)
-        bounds = [self.bounds[i] for i in keep]
-        if any(b is None for b in bounds):
-            return rx.finditer(text)
-        anchors = [(end - len(lit), end) for i in keep for lit in self.literals[i]  # type: ignore[union-attr]
-                   for end in positions.get(lit, ())]
-        if len(anchors) > MAX_ANCHORS:
-            return rx.finditer(text)
-        width = max(b[0] for b in bounds if b is not None)
-        reach = max(b[1] for b in bounds if b is not None)
-        return windowed_finditer(rx, text, anchors, width, reach)
+        near, literals, bound = self._scan_info(tuple(keep))
+
+        def spans_of(strings: Iterable[str]) -> list[tuple[int, int]]:
+            return [(end - len(lit), end) for lit in strings for end in positions.get(lit, ())]
+
+        return finditer_near(rx, text, spans_of, near, literals, bound)
 
 
 @lru_cache(maxsize=1)
@@ -163,11 +153,6 @@ def literal_positions(low: str) -> dict[str, list[int]]:
     for end, lit in _literal_automaton().iter(low):
         out.setdefault(lit, []).append(end + 1)
     return out
-
-
-def literals_in(low: str) -> set[str]:
-    """The catalogue literals occurring in ``low`` (a :func:`folded` text), in one scan."""
-    return set(literal_positions(low))
 
 
 @lru_cache(maxsize=16384)
