@@ -52,6 +52,8 @@ _SCRIPT_LANG = (  # (first, last code point, language, weight)
     (0x3400, 0x4DBF, "zh", 3), (0xF900, 0xFAFF, "zh", 3), (0x20000, 0x2FA1F, "zh", 3),
     (0x3040, 0x30FF, "kana", 1),
 )
+#: Every code :func:`detect` returns.
+DETECTED = (*LATIN_LANGS, *dict.fromkeys(lang for *_, lang, _w in _SCRIPT_LANG if lang != "kana"), "und")
 _STRIP = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|[@#]\w+|\b(?:t|wa)\.me/\S*", re.I)
 _VI_ONLY = frozenset("ăâđêôơưĂÂĐÊÔƠƯ" "ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
 _WORD = re.compile(r"[^\W\d_]+")

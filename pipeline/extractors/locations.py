@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
+from typing import Any
 
 import yaml
 from spacy.language import Language
@@ -21,7 +22,6 @@ from pipeline.extractors.base import FinderComponent, Found, Hints
 from pipeline.extractors.literals import (
     anchor_starts,
     caseless_safe,
-    folded,
     folded_cached,
     literal_anchors,
     literal_spans,
@@ -45,6 +45,8 @@ class Gazetteer:
     by_alias: dict[str, Place]
     #: ``pattern``'s alternatives in order, compiled, each with its pre-check (:func:`_kept`).
     parts: tuple[tuple[re.Pattern[str], str, object], ...] = ()  # (regex, "word"/"prefix"/"script"/"literal"/"", key)
+    #: which parts may match a text (:func:`_kept`)
+    keys: _Keys | None = None
 
 
 def _is_latin(alias: str) -> bool:
@@ -95,27 +97,58 @@ def load_gazetteer(path: str = str(GAZETTEER)) -> Gazetteer:
                 how, key = "literal", lits
         parts.append((pattern, how, key))
     return Gazetteer(re.compile("|".join(p for p, _, _ in parts), re.IGNORECASE), by_alias,
-                     tuple((re.compile(p, re.IGNORECASE), how, key) for p, how, key in parts))
+                     tuple((re.compile(p, re.IGNORECASE), how, key) for p, how, key in parts), _Keys.of(parts))
 
 
-_WORD = re.compile(r"\w+")
+@dataclass(frozen=True)
+class _Keys:
+    """The numbers of the gazetteer's parts to try on a text: ``always``, those of a
+    script the text holds (``by_script``), and those whose word, prefix or literal key an
+    Aho-Corasick pass over the lower-cased text finds (``automaton``: key → numbers)."""
+
+    automaton: Any
+    always: frozenset[int]
+    by_script: dict[str, tuple[int, ...]]
+
+    @classmethod
+    def of(cls, parts: list[tuple[str, str, Any]]) -> _Keys:
+        import ahocorasick
+
+        owners: dict[str, list[int]] = {}
+        by_script: dict[str, list[int]] = {}
+        for i, (_, how, key) in enumerate(parts):
+            if how == "script":
+                by_script.setdefault(key, []).append(i)
+            for k in (key,) if how in ("word", "prefix") else key if how == "literal" else ():
+                owners.setdefault(k, []).append(i)
+        automaton = ahocorasick.Automaton()
+        for k, idx in owners.items():
+            automaton.add_word(k, tuple(idx))
+        automaton.make_automaton()
+        return cls(automaton, frozenset(i for i, (_, how, _) in enumerate(parts) if not how),
+                   {name: tuple(idx) for name, idx in by_script.items()})
+
+
 
 
 def _kept(gaz: Gazetteer, text: str) -> list[re.Pattern[str]] | None:
-    """``gaz.pattern``'s alternatives (in order) that can match ``text``, or None when it
-    cannot tell. A Latin alias is preceded by a non-word character, so a match is a whole
-    word of ``text`` (an alias of word characters) or starts one; other aliases need a
-    character of their script."""
-    low = folded(text)
-    if not gaz.parts or low is None:
+    """``gaz.pattern``'s alternatives (in order) that may match ``text`` (every one that can,
+    perhaps more), or None when it cannot tell. A Latin alias of word characters matches
+    only where the text (lower-cased) holds it, one starting with three word characters
+    only where it holds those three, one with required literals only where it holds one of
+    them (one Aho-Corasick pass finds all of these); other aliases need a character of
+    their script."""
+    low = folded_cached(text)
+    if not gaz.parts or gaz.keys is None or low is None:
         return None
-    words = {w.lower() for w in _WORD.findall(text)}
-    starts = {w[:3] for w in words}
-    ascii_text = text.isascii()
-    scripts = {name: not ascii_text and bool(rx.search(text)) for name, rx in _SCRIPTS.items()}
-    return [rx for rx, how, key in gaz.parts
-            if not how or (how == "word" and key in words) or (how == "prefix" and key in starts)
-            or (how == "script" and scripts[key]) or (how == "literal" and any(lit in low for lit in key))]
+    keep = set(gaz.keys.always)
+    for _, owners in gaz.keys.automaton.iter(low):
+        keep.update(owners)
+    if not text.isascii():
+        for name, rx in _SCRIPTS.items():
+            if name in gaz.keys.by_script and rx.search(text):
+                keep.update(gaz.keys.by_script[name])
+    return [gaz.parts[i][0] for i in sorted(keep)]
 
 
 def _matches(gaz: Gazetteer, text: str) -> list[tuple[int, int, str]]:

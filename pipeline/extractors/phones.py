@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 import phonenumbers
+from phonenumbers import phonenumbermatcher
 from spacy.language import Language
 
 from pipeline.extractors.base import FinderComponent, Found, Hints, overlaps, spans_of
@@ -90,6 +92,31 @@ def digit_windows(text: str) -> list[tuple[int, int]]:
     return out
 
 
+@lru_cache(maxsize=100_000)
+def _verdict(candidate: str, region: str, leniency: phonenumbers.Leniency) -> bool:
+    """Whether libphonenumber's matcher would accept ``candidate`` read in ``region``, its
+    surroundings aside: ``parse`` succeeds and the leniency's check passes. Both depend on
+    nothing else for VALID and POSSIBLE, and the same digit strings (years, amounts, hours)
+    come back in post after post."""
+    try:
+        number = phonenumbers.parse(candidate, region, keep_raw_input=True)
+    except phonenumbers.NumberParseException:
+        return False
+    return bool(phonenumbermatcher._verify(leniency, number, candidate, None))
+
+
+class _Matcher(phonenumbers.PhoneNumberMatcher):
+    """The library's matcher, same matches: a candidate whose :func:`_verdict` (kept per
+    candidate string, region and leniency) is no is dropped without parsing it again; any
+    other goes through the library's own checks (brackets, neighbouring letters, parse,
+    verification) as before."""
+
+    def _parse_and_verify(self, candidate: str, offset: int) -> phonenumbers.PhoneNumberMatch | None:
+        if not _verdict(candidate, self.preferred_region, self.leniency):
+            return None
+        return super()._parse_and_verify(candidate, offset)
+
+
 def find_phones(text: str, hints: Hints, found: Sequence[Found] = (), leniency: str = "VALID") -> Iterator[Found]:
     windows = digit_windows(text)
     if not windows:
@@ -98,7 +125,7 @@ def find_phones(text: str, hints: Hints, found: Sequence[Found] = (), leniency: 
     taken: list[tuple[int, int]] = []
     for region in [*candidate_regions(text, hints), "ZZ"]:
         for ws, we in windows:
-            for m in phonenumbers.PhoneNumberMatcher(text[ws:we], region, leniency=_LENIENCY[leniency]):
+            for m in _Matcher(text[ws:we], region, leniency=_LENIENCY[leniency]):
                 start, end = m.start + ws, m.end + ws
                 if overlaps(start, end, skip) or overlaps(start, end, taken):
                     continue

@@ -170,3 +170,23 @@ def test_phone_windows_find_what_the_whole_text_finds(text: str, region: str) ->
     parts = [(m.start + a, m.end + a, m.raw_string) for a, b in digit_windows(text)
              for m in phonenumbers.PhoneNumberMatcher(text[a:b], region)]
     assert parts == whole
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PHONE_WORDS | st.text(alphabet="0123456789 +-()./xa", max_size=8), max_size=14).map("".join),
+       st.sampled_from(["VN", "KH", "PH", "TH", "ZZ"]), st.sampled_from(["VALID", "POSSIBLE"]))
+def test_phone_matcher_with_kept_verdicts_matches_the_library(text: str, region: str, leniency: str) -> None:
+    """find_phones' matcher (a candidate's parse verdict kept per string and region) finds
+    exactly what libphonenumber's own matcher finds, the same number at the same place, twice
+    in a row (the second time from the kept verdicts)."""
+    import phonenumbers
+
+    from pipeline.extractors.phones import _LENIENCY, _Matcher
+
+    def found(matcher: type[phonenumbers.PhoneNumberMatcher]) -> list[tuple[int, int, str, str]]:
+        return [(m.start, m.end, m.raw_string, phonenumbers.format_number(m.number, 0))
+                for m in matcher(text, region, leniency=_LENIENCY[leniency])]
+
+    stock = found(phonenumbers.PhoneNumberMatcher)
+    assert found(_Matcher) == stock
+    assert found(_Matcher) == stock
