@@ -29,7 +29,13 @@ from typing import Any
 
 import yaml
 
-from pipeline.extractors.literals import finditer_near, folded, literal_anchors, required_literals, scan_bounds
+from pipeline.extractors.literals import (
+    finditer_near,
+    folded_cached,
+    literal_anchors,
+    required_literals,
+    scan_bounds,
+)
 from pipeline.records import IndicatorHit, Record
 from pipeline.settings import Settings
 from pipeline.textnorm import normalize_text
@@ -201,22 +207,50 @@ def load_indicators() -> tuple[Indicator, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def _catalogue_index() -> tuple[tuple[tuple[Indicator, PatternSet], ...], tuple[int, ...], dict[str, tuple[int, ...]]]:
+    """Every (indicator, pattern set) of the catalogue in order; the numbers of those
+    without a pre-check (some pattern requires no literal); literal → numbers of the sets
+    one of whose patterns requires it."""
+    flat = tuple((ind, ps) for ind in load_indicators() for ps in ind.pattern_sets)
+    by_literal: dict[str, list[int]] = {}
+    for i, (_, ps) in enumerate(flat):
+        for lit in ps.any_literal:
+            by_literal.setdefault(lit, []).append(i)
+    return (flat, tuple(i for i, (_, ps) in enumerate(flat) if ps.unchecked),
+            {lit: tuple(idx) for lit, idx in by_literal.items()})
+
+
+def _pattern_sets(positions: dict[str, list[int]] | None) -> Iterator[tuple[Indicator, PatternSet]]:
+    """The catalogue's (indicator, pattern set) pairs in order; given a text's
+    :func:`literal_positions`, only those that can match it (no pre-check, or a literal one
+    of its patterns requires is there: what :meth:`PatternSet.finditer` would check)."""
+    flat, unchecked, by_literal = _catalogue_index()
+    if positions is None:
+        yield from flat
+        return
+    keep = set(unchecked)
+    for lit in positions:
+        keep.update(by_literal.get(lit, ()))
+    for i in sorted(keep):
+        yield flat[i]
+
+
 def _single_hits(text: str, field: str) -> list[IndicatorHit]:
     norm = normalize_text(text)
-    low = folded(norm.text)
+    low = folded_cached(norm.text)
     positions = literal_positions(low) if low is not None else None
     hits: dict[tuple[str, int, int], IndicatorHit] = {}
-    for ind in load_indicators():
-        for ps in ind.pattern_sets:
-            for m in ps.finditer(norm.text, positions):
-                if m.end() == m.start():
-                    continue
-                start, end = norm.to_original(m.start(), m.end())
-                key = (ind.id, start, end)
-                if key not in hits:
-                    w = 0.0 if ind.context else ps.weight
-                    hits[key] = IndicatorHit(id=ind.id, start=start, end=end, weight=w,
-                                             evidence=text[start:end], field=field)
+    for ind, ps in _pattern_sets(positions):
+        for m in ps.finditer(norm.text, positions):
+            if m.end() == m.start():
+                continue
+            start, end = norm.to_original(m.start(), m.end())
+            key = (ind.id, start, end)
+            if key not in hits:
+                w = 0.0 if ind.context else ps.weight
+                hits[key] = IndicatorHit(id=ind.id, start=start, end=end, weight=w,
+                                         evidence=text[start:end], field=field)
     return list(hits.values())
 
 
