@@ -39,7 +39,8 @@ ENTITY_TYPES = ("phone", "telegram", "whatsapp", "email", "url")
 @dataclass(frozen=True)
 class Signals:
     """What the signal stages found in a post: indicator ``(id, weight)`` hits (after
-    combination and context rules) and the types of identifiers found."""
+    combination and context rules) and the types of identifiers found, those of
+    :data:`ENTITY_TYPES` only (the ones the model reads)."""
 
     hits: tuple[tuple[str, float], ...] = ()
     entity_types: tuple[str, ...] = ()
@@ -82,15 +83,16 @@ def find_signals(title: str | None, text: str, lang: str | None = None,
     singles = _single_hits(title, "title") if title else []
     singles += _single_hits(text, "text")
     hits = finalize(singles)
-    ents = entities_for(title, lang, "title", region) if title else []
-    ents += entities_for(text, lang, "text", region)
-    return Signals(tuple((h.id, h.weight) for h in hits), tuple(e.type for e in ents)), hits
+    # Only the identifier types the model reads: money, ages and places need not be found.
+    ents = entities_for(title, lang, "title", region, ENTITY_TYPES) if title else []
+    ents += entities_for(text, lang, "text", region, ENTITY_TYPES)
+    return Signals(tuple((h.id, h.weight) for h in hits), tuple(e.type for e in ents if e.type in ENTITY_TYPES)), hits
 
 
 def record_signals(record: Record) -> Signals:
     """Signals a record already carries from the indicators and extract stages."""
     return Signals(tuple((h.id, h.weight) for h in record.indicators),
-                   tuple(e.type for e in record.entities))
+                   tuple(e.type for e in record.entities if e.type in ENTITY_TYPES))
 
 
 def model_input(title: str | None, text: str, *, lang: str | None = None,

@@ -22,7 +22,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.extractors import COMPONENTS, Found, Hints
+from pipeline.extractors import COMPONENTS, Found, Hints, components_for
 from pipeline.jsonl import write_jsonl
 from pipeline.records import Entity, Record
 from pipeline.settings import Settings
@@ -67,14 +67,15 @@ def _identifier_pipeline(code: str) -> Language:
     return nlp
 
 
-def _run(text: str, lang: str | None, region: str | None) -> list[Found]:
+def _run(text: str, lang: str | None, region: str | None, upto: int | None = None) -> list[Found]:
     """The finders of the language's pipeline, in order, on ``text`` itself: the same items
     its components write to a Doc (they read only ``doc.text`` and the earlier items), without
-    tokenizing the text or building spans."""
+    tokenizing the text or building spans. ``upto``: only the first so many components
+    (:func:`~pipeline.extractors.components_for`)."""
     nlp = identifier_pipeline(lang)
     hints = Hints(lang=lang or nlp.lang or None, region=region)
     found: list[Found] = []
-    for _, component in nlp.pipeline:
+    for _, component in nlp.pipeline[:upto]:
         found.extend(f for f in component.finder(text, hints, tuple(found)) if f.end > f.start)
     return sorted(found, key=lambda f: (f.start, f.end, f.type))
 
@@ -85,13 +86,16 @@ def find_identifiers(text: str, lang: str | None = None, region: str | None = No
     return [f.as_tuple() for f in _run(text, lang, region)]
 
 
-def find_entities(text: str, lang: str | None = None, region: str | None = None) -> list[Found]:
+def find_entities(text: str, lang: str | None = None, region: str | None = None,
+                  types: Iterable[str] | None = None) -> list[Found]:
     """Identifiers of ``text`` found on its normalized form, with offsets into ``text``
-    exactly as given and their extra details; duplicates dropped."""
+    exactly as given and their extra details; duplicates dropped. ``types``: the caller needs
+    only these (others may be missing: the components after the last one that finds one of
+    them are not run)."""
     norm = normalize_text(text)
     out: list[Found] = []
     seen: set[tuple[str, str, int, int]] = set()
-    for f in _run(norm.text, lang, region):
+    for f in _run(norm.text, lang, region, None if types is None else components_for(types)):
         start, end = norm.to_original(f.start, f.end)
         item = dataclasses.replace(f, start=start, end=end)
         if f.type == "email":  # the normalizer may have undone "[at]"/"[dot]" already
@@ -102,10 +106,12 @@ def find_entities(text: str, lang: str | None = None, region: str | None = None)
     return out
 
 
-def entities_for(text: str, lang: str | None, field: str = "text", region: str | None = None) -> list[Entity]:
-    """Identifiers of ``text`` with offsets into ``text`` exactly as given."""
+def entities_for(text: str, lang: str | None, field: str = "text", region: str | None = None,
+                 types: Iterable[str] | None = None) -> list[Entity]:
+    """Identifiers of ``text`` with offsets into ``text`` exactly as given (``types``: as
+    in :func:`find_entities`)."""
     return [Entity(type=f.type, value=f.value, start=f.start, end=f.end, field=field)
-            for f in find_entities(text, lang, region)]
+            for f in find_entities(text, lang, region, types)]
 
 
 def extract(records: Iterable[Record], *, settings: Settings | None = None) -> Iterator[Record]:
