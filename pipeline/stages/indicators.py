@@ -30,6 +30,8 @@ from typing import Any
 import yaml
 
 from pipeline.extractors.literals import (
+    anchor_starts,
+    anchored_finditer,
     finditer_near,
     folded_cached,
     literal_anchors,
@@ -126,14 +128,21 @@ class PatternSet:
         keep = self._kept(positions)
         if keep is None:
             return iter(())
-        rx = self._subset(keep)
-        assert rx is not None
         near, literals, bound = self._scan_info(tuple(keep))
 
         def spans_of(strings: Iterable[str]) -> list[tuple[int, int]]:
             return [(end - len(lit), end) for lit in strings for end in positions.get(lit, ())]
 
-        return finditer_near(rx, text, spans_of, near, literals, bound)
+        starts = anchor_starts(spans_of, near)
+        if starts is not None:
+            # Tried only at a few starts: the whole alternation, already compiled, matches
+            # there what the kept parts' alternation does (the other parts need a literal
+            # the text lacks, so they match nowhere in it); no alternation is compiled for
+            # this text's subset of parts.
+            return anchored_finditer(self.part_rx[keep[0]] if len(keep) == 1 else self.rx, text, starts)
+        rx = self._subset(keep)
+        assert rx is not None
+        return finditer_near(rx, text, spans_of, None, literals, bound)
 
 
 @lru_cache(maxsize=1)
