@@ -74,18 +74,20 @@ def post_signals(title: str | None, text: str, lang: str | None = None,
     return find_signals(title, text, lang, region)[0]
 
 
-def find_signals(title: str | None, text: str, lang: str | None = None,
-                 region: str | None = None) -> tuple[Signals, list[IndicatorHit]]:
-    """:func:`post_signals` and the indicator hits behind them (with spans and evidence)."""
+def find_signals(title: str | None, text: str, lang: str | None = None, region: str | None = None,
+                 every_identifier: bool = False) -> tuple[Signals, list[IndicatorHit]]:
+    """:func:`post_signals` and the indicator hits behind them (with spans and evidence).
+    Only the identifier types the model reads are looked for (money, ages and places are
+    not), unless ``every_identifier`` (as the daily pipeline's extract stage does; same result)."""
     from pipeline.stages.extract import entities_for
     from pipeline.stages.indicators import _single_hits, finalize
 
     singles = _single_hits(title, "title") if title else []
     singles += _single_hits(text, "text")
     hits = finalize(singles)
-    # Only the identifier types the model reads: money, ages and places need not be found.
-    ents = entities_for(title, lang, "title", region, ENTITY_TYPES) if title else []
-    ents += entities_for(text, lang, "text", region, ENTITY_TYPES)
+    types = None if every_identifier else ENTITY_TYPES
+    ents = entities_for(title, lang, "title", region, types) if title else []
+    ents += entities_for(text, lang, "text", region, types)
     return Signals(tuple((h.id, h.weight) for h in hits), tuple(e.type for e in ents if e.type in ENTITY_TYPES)), hits
 
 

@@ -50,23 +50,27 @@ def read_posts(fh: IO[str], name: str) -> list[dict[str, Any]]:
     return posts
 
 
-def _signals(post: dict[str, Any]) -> tuple[ModelText, list[IndicatorHit]]:
+def _signals(post: dict[str, Any], every_identifier: bool = False) -> tuple[ModelText, list[IndicatorHit]]:
     """The model input of a post and its indicator hits, found once (as the pipeline's
-    extract and indicators stages find them)."""
+    extract and indicators stages find them; see :func:`~pipeline.features.find_signals`)."""
     from pipeline.stages.extract import detect_lang
 
     title, text = post.get("title") or None, post["text"]
     lang = post.get("lang") if isinstance(post.get("lang"), str) and post.get("lang") else detect_lang(text)
-    signals, hits = find_signals(title, text, None if lang == "und" else lang)
+    signals, hits = find_signals(title, text, None if lang == "und" else lang, every_identifier=every_identifier)
     return ModelText(model_text(title, text), signals), hits
 
 
-def score_posts(posts: list[dict[str, Any]], settings: Settings, *, top: int = 5) -> Iterator[dict[str, Any]]:
+def score_posts(posts: list[dict[str, Any]], settings: Settings, *, top: int = 5,
+                every_identifier: bool = False) -> Iterator[dict[str, Any]]:
+    """Score ``posts`` (see module doc). ``every_identifier``: also find the identifiers the
+    model does not read (money, ages, places), as the daily pipeline's extract stage does;
+    the output is the same (for benchmarks)."""
     model = load_model(settings.model_path)
     threshold = settings.threshold if settings.threshold is not None else model.threshold
     for i in range(0, len(posts), BATCH):
         batch = posts[i:i + BATCH]
-        found = [_signals(p) for p in batch]
+        found = [_signals(p, every_identifier) for p in batch]
         probs, features = score_inputs(model, [f[0] for f in found])
         evidence = []
         for _, hits in found:

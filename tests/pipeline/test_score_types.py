@@ -47,3 +47,13 @@ def test_signals_count_only_model_types() -> None:
     assert sorted(signals.entity_types) == ["phone", "telegram"]
     full = {f.type for f in find_entities(text, "en")}
     assert {"money", "age", "location"} <= full
+
+
+def test_score_output_is_the_same_with_every_identifier() -> None:
+    from pipeline.scoring import score_posts
+    from pipeline.settings import Settings
+
+    rows = [json.loads(line) for line in SEED.read_text("utf-8").splitlines() if line.strip()][:80]
+    posts = [{"id": r["id"], "title": r.get("title"), "text": r["text"]} for r in rows]
+    settings = Settings.from_env()
+    assert list(score_posts(posts, settings)) == list(score_posts(posts, settings, every_identifier=True))
