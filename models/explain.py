@@ -104,6 +104,8 @@ def explain_rows(pipeline: Pipeline, features: Any, evidence: Sequence[dict[str,
     strings per post."""
     coef = coefficients(pipeline)
     names, kinds = _names(pipeline)
+    at = np.nonzero((names == "len") & (kinds == 2))[0]  # the signal, not a word "len"
+    len_col = int(at[0]) if len(at) else -2
     X = features.tocsr() if hasattr(features, "tocsr") else np.asarray(features)
     out: list[list[Contribution]] = []
     for r in range(X.shape[0]):
@@ -113,26 +115,24 @@ def explain_rows(pipeline: Pipeline, features: Any, evidence: Sequence[dict[str,
         else:
             cols = np.nonzero(X[r])[0]
             vals = X[r, cols] * coef[cols]
-        items: list[Contribution] = []
         char_mask = kinds[cols] == 1
         style = float(vals[char_mask].sum())
-        if style:
-            items.append(Contribution("style", "char n-grams", style,
-                                      "character patterns together (spelling, script, symbols)"))
+        entries: list[tuple[float, int]] = [(style, -1)] if style else []  # -1: the character n-grams
         rest = ~char_mask
         rcols, rvals = cols[rest], vals[rest]
-        if len(rcols) > 4 * top:  # only the largest can make the top: describe just those
+        if len(rcols) > 4 * top:  # only the largest can make the top: look at just those
             keep = np.argpartition(-np.abs(rvals), 4 * top)[:4 * top]
-            len_at = np.nonzero(names[rcols] == "len")[0]
-            keep = np.union1d(keep, len_at)  # its value is re-centred below
+            keep = np.union1d(keep, np.nonzero(rcols == len_col)[0])  # its value is re-centred below
             rcols, rvals = rcols[keep], rvals[keep]
-        for j, v in zip(rcols, rvals, strict=True):
-            if names[j] == "len":  # relative to a typical post, not to an empty one
+        for j, v in zip(rcols.tolist(), rvals.tolist(), strict=True):
+            if j == len_col:  # relative to a typical post, not to an empty one
                 v -= coef[j] * _TYPICAL_LEN
             if v:
-                items.append(_describe(str(names[j]), float(v), evidence[r]))
-        items.sort(key=lambda c: -abs(c.contribution))
-        out.append(items[:top])
+                entries.append((float(v), j))
+        entries.sort(key=lambda e: -abs(e[0]))  # stable: ties keep their order
+        items = [Contribution("style", "char n-grams", v, "character patterns together (spelling, script, symbols)")
+                 if j < 0 else _describe(str(names[j]), v, evidence[r]) for v, j in entries[:top]]
+        out.append(items)
     return out
 
 
