@@ -36,10 +36,13 @@ character the ``[start, end)`` span of the original it came from:
 
 Speed (one call per text and process: :func:`normalize_text` is cached, so the indicator,
 extraction and feature steps share it): the text is kept as a string, and the offset map is
-built only once a pass changes the length. Each pass first runs a cheap check (a regex that
-starts with a character class, which ``re`` scans fast) and returns when it has nothing to do;
-NFKC looks only at runs that ``unicodedata.is_normalized`` rejects; a round stops as soon as
-a pass is given the same text as in the previous round. The character classes of pass 1 are
+built only once a pass changes the length, from slices of one shared tuple of ints. Each pass
+first runs a cheap check (a regex that starts with a character class, which ``re`` scans fast)
+and returns when it has nothing to do; pass 1 only replaces line breaks when no other
+character it touches is present, and finds the runs of two spaces by their literal prefix.
+NFKC looks only at runs that ``unicodedata.is_normalized`` rejects, and asks that only of runs
+holding a character or mark pair its quick check could fail on; a round stops as soon as a
+pass is given the same text as in the previous round. The character classes of pass 1 are
 computed from :mod:`unicodedata` at first use (about 0.3 s). ``_normalize(text, fast=False)``
 skips every shortcut; tests check both give the same result.
 """
@@ -94,6 +97,18 @@ class NormText:
         return self.starts[start], self.ends[end - 1]
 
 
+_IDS: tuple[int, ...] = tuple(range(4097))
+
+
+def _ids(n: int) -> tuple[int, ...]:
+    """``0, 1, …`` up to at least ``n``: slices of one shared tuple make offset maps without
+    creating an int object per character."""
+    global _IDS
+    if len(_IDS) <= n:
+        _IDS = tuple(range(2 * n + 1))
+    return _IDS
+
+
 class _Buf:
     """The text being normalized and its offset map (``None`` while it is the identity)."""
 
@@ -106,7 +121,8 @@ class _Buf:
 
     def maps(self) -> tuple[list[int], list[int]]:
         if self.starts is None or self.ends is None:
-            self.starts, self.ends = list(range(len(self.text))), list(range(1, len(self.text) + 1))
+            ids = _ids(len(self.text))
+            self.starts, self.ends = list(ids[:len(self.text)]), list(ids[1:len(self.text) + 1])
         return self.starts, self.ends
 
     def span(self, i: int, j: int) -> tuple[int, int]:
@@ -172,9 +188,6 @@ def _char_class(chars: Iterable[int]) -> str:
     return "[" + "".join(parts) + "]" if parts else r"[^\s\S]"
 
 
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-
-
 class _CharSet:
     """Finds any of a set of characters. ``re`` tests a class with astral code points range
     by range, a BMP-only class with one bitmap lookup: the two halves are searched apart."""
@@ -185,7 +198,13 @@ class _CharSet:
         self.astral = re.compile(_char_class(c for c in cps if c > 0xFFFF))
 
     def search(self, text: str) -> bool:
-        return bool(self.bmp.search(text) or (_ASTRAL.search(text) and self.astral.search(text)))
+        return bool(self.bmp.search(text) or (_has_astral(text) and self.astral.search(text)))
+
+
+def _has_astral(text: str) -> bool:
+    """Whether ``text`` holds a code point above U+FFFF (two UTF-16 units; faster than a
+    regex scan)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
 
 
 @dataclass(frozen=True)
@@ -193,6 +212,7 @@ class _Tables:
     """Character classes of the first pass, computed once from :mod:`unicodedata`."""
 
     touch: _CharSet  # invisible, local digits, whitespace other than " "
+    rare: _CharSet  # the same without "\n"
     invisible: re.Pattern[str]
     digits: _CharSet
     spaces: re.Pattern[str]
@@ -203,13 +223,23 @@ class _Tables:
     cluster: re.Pattern[str]
     any_cluster: re.Pattern[str]
     mark: re.Pattern[str]
+    #: What a string needs for ``unicodedata.is_normalized("NFKC", …)`` to be False: a
+    #: character NFKC changes on its own or that may compose with the one before it (quick
+    #: check No or Maybe), or a combining mark followed by another (maybe out of order).
+    suspect: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
 def _tables() -> _Tables:
     marks, changed, digit_of, spaces = [], [], {}, []
+    # Second characters of two-character canonical decompositions, and Hangul vowel and
+    # trailing jamo: every character that may compose with the one before it.
+    composing = [*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)]
     for cp in range(0x110000):
         ch = chr(cp)
+        decomposition = unicodedata.decomposition(ch).split()
+        if len(decomposition) == 2 and not decomposition[0].startswith("<"):
+            composing.append(int(decomposition[1], 16))
         if unicodedata.combining(ch):
             marks.append(cp)
         if ch.isspace() and ch != " ":
@@ -227,6 +257,7 @@ def _tables() -> _Tables:
     mark = _char_class(marks)
     return _Tables(
         touch=_CharSet([*invisible, *digit_of, *spaces]),
+        rare=_CharSet([*invisible, *digit_of, *(c for c in spaces if c != 0x0A)]),
         invisible=re.compile(_char_class(invisible)),
         digits=_CharSet(digit_of),
         spaces=re.compile(_char_class(spaces)),
@@ -235,7 +266,19 @@ def _tables() -> _Tables:
         cluster=re.compile(f"(?s).{mark}+|{_char_class(changed)}"),
         any_cluster=re.compile(f"(?s).{mark}*"),
         mark=re.compile(mark),
+        suspect=_suspect_pattern({*changed, *composing}, marks),
     )
+
+
+def _suspect_pattern(unstable: set[int], marks: list[int]) -> re.Pattern[str]:
+    """Characters of ``unstable``, and combining marks followed by a mark (``pair`` group).
+    Every astral character counts as unstable and as a mark (more runs checked, same result):
+    then each class is a BMP bitmap and one range, which ``re`` tests fast."""
+    astral = "\U00010000-\U0010ffff"
+    unstable_class = _char_class(c for c in unstable if c <= 0xFFFF)[1:-1] + astral
+    mark_class = _char_class(c for c in marks if c <= 0xFFFF)[1:-1]
+    return re.compile(
+        f"[{unstable_class}{mark_class}](?:(?<=[{unstable_class}])|(?P<pair>(?=[{mark_class}{astral}])))")
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
@@ -258,6 +301,35 @@ def _unstable(text: str, tab: _Tables) -> list[tuple[int, int]]:
     return out
 
 
+def _unstable_fast(text: str, tab: _Tables) -> list[tuple[int, int]]:
+    """:func:`_unstable`, looking only at the runs that hold a ``tab.suspect`` character or
+    mark pair out of order: the others pass ``is_normalized``'s quick check (every character
+    "Yes", combining classes in order), so the loop there would skip them."""
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return []
+    out: list[tuple[int, int]] = []
+    b = 0
+    for m in tab.suspect.finditer(text):
+        k = m.start()
+        if k < b or (m.group("pair") is not None
+                     and not 0 < unicodedata.combining(text[k + 1]) < unicodedata.combining(text[k])):
+            continue
+        # The non-ASCII run around k (suspects are not ASCII), as _NON_ASCII finds it.
+        before = _LAST_ASCII.match(text, max(b, text.rfind(" ", 0, k)), k)
+        a = before.end() if before else b  # text[b] is ASCII, or b == 0
+        after = _ASCII.search(text, k)
+        b = after.start() if after else len(text)
+        if a and tab.mark.match(text, a):
+            a -= 1
+        if not unicodedata.is_normalized("NFKC", text[a:b]):
+            out.append((a, b))
+    return out
+
+
+_ASCII = re.compile(r"[\x00-\x7f]")
+_LAST_ASCII = re.compile(r"(?s).*[\x00-\x7f]")
+
+
 # -- pass 1: characters ------------------------------------------------------------------
 
 def _chars(buf: _Buf, flags: set[str], fast: bool) -> None:
@@ -265,6 +337,10 @@ def _chars(buf: _Buf, flags: set[str], fast: bool) -> None:
     if fast and buf.text.isascii():
         if _ASCII_SPACE.search(buf.text):
             buf.text = _ASCII_SPACE.sub(" ", buf.text)
+    elif fast and not tab.rare.search(buf.text):
+        # Line breaks are the only characters to touch (the common case): the branch
+        # below would remove and translate nothing and turn them into spaces.
+        buf.text = buf.text.replace("\n", " ")
     elif not fast or tab.touch.search(buf.text):
         removed = [m.start() for m in tab.invisible.finditer(buf.text)]
         if removed:
@@ -277,7 +353,7 @@ def _chars(buf: _Buf, flags: set[str], fast: bool) -> None:
         buf.text = tab.spaces.sub(" ", buf.text)
     # NFKC per cluster: a base character and the combining marks after it.
     edits: list[Edit] = []
-    for a, b in _unstable(buf.text, tab) if fast else [(0, len(buf.text))]:
+    for a, b in _unstable_fast(buf.text, tab) if fast else [(0, len(buf.text))]:
         for m in (tab.cluster if fast else tab.any_cluster).finditer(buf.text, a, b):
             raw = m.group()
             norm = raw if raw.isascii() else unicodedata.normalize("NFKC", raw)
@@ -287,14 +363,25 @@ def _chars(buf: _Buf, flags: set[str], fast: bool) -> None:
     buf.splice(edits)
     # Whitespace runs to one space, ends stripped.
     text = buf.text
-    if not fast or "  " in text or text[:1] == " " or text[-1:] == " ":
+    if not fast:
         buf.splice([(m.start(), m.end(), "", [], []) if m.start() == 0 or m.end() == len(text)
                     else (m.start() + 1, m.end(), "", [], []) for m in _SPACES.finditer(text)])
+    elif "  " in text or text[:1] == " " or text[-1:] == " ":
+        # The same edits: ``_SPACES`` has no literal prefix, so ``re`` tries it at every
+        # character; runs of two spaces between the stripped ends are found by their prefix.
+        n, lead, body = len(text), len(text) - len(text.lstrip(" ")), len(text.rstrip(" "))
+        gaps: list[Edit] = [(0, lead, "", [], [])] if lead else []
+        if body > lead:
+            gaps += [(m.start() + 1, m.end(), "", [], []) for m in _SPACE_RUN.finditer(text, lead, body)]
+            if body < n:
+                gaps.append((body, n, "", [], []))
+        buf.splice(gaps)
 
 
 _ASCII_SPACE = re.compile("[\t\n\x0b\x0c\r\x1c-\x1f]")
 #: Leading and trailing spaces, and every space after the first of a run.
 _SPACES = re.compile(r"\A +| +\Z| {2,}")
+_SPACE_RUN = re.compile("  +")
 
 
 # -- pass 2: bracketed at / dot ----------------------------------------------------------
@@ -304,9 +391,11 @@ _AT_DOT = re.compile(
     r"|\[(?P<a>a)\]) ?", re.IGNORECASE)
 _O_NUMBER = re.compile(r"(?<![\w.,])(?=[\dOo.,]*\d)(?=[\dOo.,]*[Oo])[\dOo](?:[\dOo.,]*[\dOo])?(?![\w])")
 #: Shortcuts. Every ``_AT_DOT`` match starts its bracket with one of these; every
-#: ``_O_NUMBER`` match holds a digit with only "." or "," between it and an O/o.
+#: ``_O_NUMBER`` match holds a digit with only "." or "," between it and an O/o. That check
+#: starts at the digit (rarer than "o"); an O/o before it is looked for behind it, by fixed
+#: widths: no, one, or (more than enough) two "." or "," between them.
 _AT_DOT_PRE = re.compile(r"[\[({<【〔「](?: ?(?:at|@|a còng|dot|\.|chấm|titik|จุด|点|點) ?[\])}>】〕」]|a\])", re.I)
-_O_PRE = re.compile(r"[\dOo](?:(?<=\d)[.,]*[Oo]|(?<=[Oo])[Oo.,]*\d)")
+_O_PRE = re.compile(r"\d(?:[.,]*[Oo]|(?<=[Oo]\d)|(?<=[Oo][.,]\d)|(?<=[.,][.,]\d))")
 
 
 def _at_dot(buf: _Buf, flags: set[str], fast: bool) -> None:
@@ -337,14 +426,17 @@ _THAI = r"[\u0e01-\u0e30\u0e32\u0e33\u0e40-\u0e46][\u0e31\u0e34-\u0e3a\u0e47-\u0
 _THAI_MARK = frozenset("\u0e31" + "".join(map(chr, range(0x0E34, 0x0E3B))) + "".join(map(chr, range(0x0E47, 0x0E4F))))
 _SPACED_THAI = re.compile(
     rf"(?<![\u0e01-\u0e4e]){_THAI}(?P<sep> |\.)(?:{_THAI}(?P=sep))+{_THAI}(?![\u0e01-\u0e4e])")
-#: Shortcuts: what a match of each must contain (a second and a third single letter with
-#: separator characters around them; two Han characters with a space between; a Thai letter
-#: or mark, a separator, a Thai letter). These start with a character class, which ``re``
-#: scans for quickly; the patterns themselves start with a lookbehind.
+#: Shortcuts: what a match of each must contain (the second, third and fourth single letter
+#: with separator characters between them, and no letter after the fourth; two Han
+#: characters with a space between; for Thai, the whole pattern with its lookbehind moved
+#: after the first letter). These start with a character class, which ``re`` scans for
+#: quickly; the patterns themselves start with a lookbehind.
 _SPACED_PRE = {
-    "": re.compile(r"[ .\-_*|~+·•][^\W_][ .\-_*|~+·•]+[^\W_][ .\-_*|~+·•]"),
+    "": re.compile(r"[ .\-_*|~+·•][^\W_][ .\-_*|~+·•]+[^\W_][ .\-_*|~+·•]+[^\W_](?![^\W_])"),
     "han": re.compile(f"{_HAN} {_HAN}"),
-    "thai": re.compile(r"[\u0e01-\u0e4e][ .][\u0e01-\u0e30\u0e32\u0e33\u0e40-\u0e46]"),
+    "thai": re.compile(
+        r"[\u0e01-\u0e30\u0e32\u0e33\u0e40-\u0e46](?<![\u0e01-\u0e4e][\s\S])[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]*"
+        rf"(?P<sep> |\.)(?:{_THAI}(?P=sep))+{_THAI}(?![\u0e01-\u0e4e])"),
 }
 
 
@@ -502,5 +594,7 @@ def _normalize(text: str, fast: bool = True) -> NormText:
             step(buf, flags, fast)
         if buf.text == before:
             break
-    starts, ends = buf.maps()
-    return NormText(buf.text, tuple(starts), tuple(ends), len(text), frozenset(flags))
+    if buf.starts is None or buf.ends is None:  # the identity map
+        ids = _ids(len(buf.text))
+        return NormText(buf.text, ids[:len(buf.text)], ids[1:len(buf.text) + 1], len(text), frozenset(flags))
+    return NormText(buf.text, tuple(buf.starts), tuple(buf.ends), len(text), frozenset(flags))
