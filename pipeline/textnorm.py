@@ -428,16 +428,21 @@ _SPACED_THAI = re.compile(
     rf"(?<![\u0e01-\u0e4e]){_THAI}(?P<sep> |\.)(?:{_THAI}(?P=sep))+{_THAI}(?![\u0e01-\u0e4e])")
 #: Shortcuts: what a match of each must contain (the second, third and fourth single letter
 #: with separator characters between them, and no letter after the fourth; two Han
-#: characters with a space between; for Thai, the whole pattern with its lookbehind moved
-#: after the first letter). These start with a character class, which ``re`` scans for
-#: quickly; the patterns themselves start with a lookbehind.
+#: characters with a space between; a Thai letter or mark, a separator, a Thai letter). These
+#: start with a character class, which ``re`` scans for quickly; the patterns themselves start
+#: with a lookbehind.
 _SPACED_PRE = {
     "": re.compile(r"[ .\-_*|~+·•][^\W_][ .\-_*|~+·•]+[^\W_][ .\-_*|~+·•]+[^\W_](?![^\W_])"),
     "han": re.compile(f"{_HAN} {_HAN}"),
-    "thai": re.compile(
-        r"[\u0e01-\u0e30\u0e32\u0e33\u0e40-\u0e46](?<![\u0e01-\u0e4e][\s\S])[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]*"
-        rf"(?P<sep> |\.)(?:{_THAI}(?P=sep))+{_THAI}(?![\u0e01-\u0e4e])"),
+    "thai": re.compile(r"[\u0e01-\u0e4e][ .][\u0e01-\u0e30\u0e32\u0e33\u0e40-\u0e46]"),
 }
+#: When that Thai check passes (common in Thai text: "น ๆ ข"), a second one, from the first
+#: separator: after a Thai letter or mark, but not after a letter that follows a Thai
+#: character (the first single letter, bare, stands alone), then a single letter and the same
+#: separator again, and a letter.
+_SPACED_THAI_PRE = re.compile(
+    r"(?P<sep>[ .])(?<=[\u0e01-\u0e4e][ .])(?<![\u0e01-\u0e4e][\u0e01-\u0e30\u0e32\u0e33\u0e40-\u0e46][ .])"
+    rf"{_THAI}(?P=sep)[\u0e01-\u0e30\u0e32\u0e33\u0e40-\u0e46]")
 
 
 def _in_address(text: str, start: int, end: int) -> bool:
@@ -453,7 +458,7 @@ def _spaced(buf: _Buf, flags: set[str], fast: bool) -> None:
     text = buf.text
     edits: list[Edit] = []
     for rx, pre in ((_SPACED, ""), (_SPACED_HAN, "han"), (_SPACED_THAI, "thai")):
-        if fast and not _SPACED_PRE[pre].search(text):
+        if fast and (not _SPACED_PRE[pre].search(text) or pre == "thai" and not _SPACED_THAI_PRE.search(text)):
             continue
         for m in rx.finditer(text):
             keep = [k for k in range(m.start(), m.end()) if text[k].isalnum() or text[k] in _THAI_MARK]
