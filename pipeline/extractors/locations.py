@@ -104,7 +104,9 @@ def load_gazetteer(path: str = str(GAZETTEER)) -> Gazetteer:
 class _Keys:
     """The numbers of the gazetteer's parts to try on a text: ``always``, those of a
     script the text holds (``by_script``), and those whose word, prefix or literal key an
-    Aho-Corasick pass over the lower-cased text finds (``automaton``: key → numbers)."""
+    Aho-Corasick pass over the lower-cased text finds (``automaton``: key → its length, the
+    numbers of its parts, and of those among them whose matches start where the key does:
+    a word or prefix key)."""
 
     automaton: Any
     always: frozenset[int]
@@ -123,7 +125,7 @@ class _Keys:
                 owners.setdefault(k, []).append(i)
         automaton = ahocorasick.Automaton()
         for k, idx in owners.items():
-            automaton.add_word(k, tuple(idx))
+            automaton.add_word(k, (len(k), tuple(idx), tuple(i for i in idx if parts[i][1] in ("word", "prefix"))))
         automaton.make_automaton()
         return cls(automaton, frozenset(i for i, (_, how, _) in enumerate(parts) if not how),
                    {name: tuple(idx) for name, idx in by_script.items()})
@@ -131,24 +133,28 @@ class _Keys:
 
 
 
-def _kept(gaz: Gazetteer, text: str) -> list[re.Pattern[str]] | None:
+def _kept(gaz: Gazetteer, text: str) -> list[tuple[re.Pattern[str], list[int] | None]] | None:
     """``gaz.pattern``'s alternatives (in order) that may match ``text`` (every one that can,
-    perhaps more), or None when it cannot tell. A Latin alias of word characters matches
-    only where the text (lower-cased) holds it, one starting with three word characters
-    only where it holds those three, one with required literals only where it holds one of
-    them (one Aho-Corasick pass finds all of these); other aliases need a character of
-    their script."""
+    perhaps more), each with the positions its matches can start at when known, or None
+    when it cannot tell. A Latin alias of word characters matches only where the text
+    (lower-cased) holds it, one starting with three word characters only where it holds
+    those three (there its matches start), one with required literals only where it holds
+    one of them (one Aho-Corasick pass finds all of these); other aliases need a character
+    of their script."""
     low = folded_cached(text)
     if not gaz.parts or gaz.keys is None or low is None:
         return None
     keep = set(gaz.keys.always)
-    for _, owners in gaz.keys.automaton.iter(low):
+    starts: dict[int, list[int]] = {}
+    for end, (length, owners, anchored) in gaz.keys.automaton.iter(low):
         keep.update(owners)
+        for i in anchored:
+            starts.setdefault(i, []).append(end - length + 1)
     if not text.isascii():
         for name, rx in _SCRIPTS.items():
             if name in gaz.keys.by_script and rx.search(text):
                 keep.update(gaz.keys.by_script[name])
-    return [gaz.parts[i][0] for i in sorted(keep)]
+    return [(gaz.parts[i][0], starts.get(i)) for i in sorted(keep)]
 
 
 def _matches(gaz: Gazetteer, text: str) -> list[tuple[int, int, str]]:
@@ -160,8 +166,8 @@ def _matches(gaz: Gazetteer, text: str) -> list[tuple[int, int, str]]:
         return [(m.start(), m.end(), m.group(0)) for m in gaz.pattern.finditer(text)]
     first: dict[int, int] = {}  # start → end of the first kept alternative matching there
     low = folded_cached(text)
-    for rx in kept:
-        starts = _alias_starts(rx, low) if low is not None else None
+    for rx, known in kept:
+        starts = known if known is not None else _alias_starts(rx, low) if low is not None else None
         if starts is not None:  # every position the search below would find is one of these
             for p in starts:
                 if (m := rx.match(text, p)) is not None:

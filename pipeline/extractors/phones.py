@@ -117,6 +117,10 @@ class _Matcher(phonenumbers.PhoneNumberMatcher):
         return super()._parse_and_verify(candidate, offset)
 
 
+def _has_plus(text: str, start: int, end: int) -> bool:
+    return text.find("+", start, end) >= 0 or text.find("\uff0b", start, end) >= 0
+
+
 def find_phones(text: str, hints: Hints, found: Sequence[Found] = (), leniency: str = "VALID") -> Iterator[Found]:
     windows = digit_windows(text)
     if not windows:
@@ -124,7 +128,12 @@ def find_phones(text: str, hints: Hints, found: Sequence[Found] = (), leniency: 
     skip = spans_of(found, "url", "email", "crypto_wallet")
     taken: list[tuple[int, int]] = []
     for region in [*candidate_regions(text, hints), "ZZ"]:
+        # Under an unknown region (ZZ) libphonenumber parses only numbers with a plus sign
+        # ("+" or fullwidth "＋"): a stretch without one holds none.
+        plus_only = region not in phonenumbers.SUPPORTED_REGIONS
         for ws, we in windows:
+            if plus_only and not _has_plus(text, ws, we):
+                continue
             for m in _Matcher(text[ws:we], region, leniency=_LENIENCY[leniency]):
                 start, end = m.start + ws, m.end + ws
                 if overlaps(start, end, skip) or overlaps(start, end, taken):

@@ -190,3 +190,26 @@ def test_phone_matcher_with_kept_verdicts_matches_the_library(text: str, region:
     stock = found(phonenumbers.PhoneNumberMatcher)
     assert found(_Matcher) == stock
     assert found(_Matcher) == stock
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PHONE_WORDS | st.sampled_from(["＋84 912 345 678", "+44 20 7946 0958", "Cambodia", "Việt Nam", "00855"])
+                | st.text(alphabet="0123456789 +＋-()./x", max_size=8), max_size=12).map("".join),
+       st.sampled_from(["en", "vi", "km", "th", None]))
+def test_find_phones_matches_the_library_over_the_whole_text(text: str, lang: str | None) -> None:
+    """find_phones (windows around digits, kept verdicts, the ZZ pass only where a plus sign
+    is) finds what libphonenumber's own matcher finds over the whole text, region by region."""
+    import phonenumbers
+
+    from pipeline.extractors.base import Hints, overlaps
+    from pipeline.extractors.phones import candidate_regions, e164, find_phones
+
+    hints = Hints(lang=lang)
+    taken: list[tuple[int, int]] = []
+    expected = []
+    for region in [*candidate_regions(text, hints), "ZZ"]:
+        for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+            if not overlaps(m.start, m.end, taken):
+                taken.append((m.start, m.end))
+                expected.append((m.start, m.end, e164(m.number)))
+    assert [(f.start, f.end, f.value) for f in find_phones(text, hints)] == expected
