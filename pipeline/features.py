@@ -268,9 +268,13 @@ class _Runs:
     (without the negative ones if ``known_only``), all runs in one array, filled up to the
     words numbered so far by :meth:`update`."""
 
-    def __init__(self, words: _Words, of_word: Callable[[str], list[int]], known_only: bool) -> None:
+    def __init__(self, words: _Words, of_word: Callable[[str], list[int]], known_only: bool,
+                 of_words: Callable[[list[str]], tuple[np.ndarray, np.ndarray]] | None = None) -> None:
         self.words = words
         self.of_word = of_word
+        #: optional: the runs of several words at once, as (the known values in word order,
+        #: how many per word); used instead of ``of_word`` when ``known_only``
+        self.of_words = of_words
         self.known_only = known_only
         self.values = np.empty(4096, dtype=np.int32)
         self.offsets = np.zeros(1024, dtype=np.intp)  # run i is values[offsets[i]:offsets[i + 1]]
@@ -281,10 +285,14 @@ class _Runs:
             n, n_words = self.n, len(self.words.words)
             if n >= n_words:
                 return
-            runs = [self.of_word(w) for w in self.words.words[n:n_words]]
-            lens = np.fromiter(map(len, runs), dtype=np.intp, count=len(runs))
-            new = np.fromiter(chain.from_iterable(runs), dtype=np.int32, count=int(lens.sum()))
-            if self.known_only:
+            batch = self.of_words(self.words.words[n:n_words]) if self.known_only and self.of_words else None
+            if batch is not None:
+                new, lens = batch
+            else:
+                runs = [self.of_word(w) for w in self.words.words[n:n_words]]
+                lens = np.fromiter(map(len, runs), dtype=np.intp, count=len(runs))
+                new = np.fromiter(chain.from_iterable(runs), dtype=np.int32, count=int(lens.sum()))
+            if self.known_only and batch is None:
                 keep = new >= 0
                 lens = np.bincount(np.repeat(np.arange(len(runs)), lens)[keep], minlength=len(runs))
                 new = new[keep]
@@ -355,7 +363,112 @@ def _char_table(vocab: dict[str, int], words: _Words) -> _CharTable:
     def columns(word: str) -> list[int]:
         return list(map(get, _char_ngrams(word), repeat(-1)))
 
-    return _CharTable(vocab, _Runs(words, columns, known_only=True))
+    return _CharTable(vocab, _Runs(words, columns, known_only=True, of_words=_GramCodes.of(vocab).columns))
+
+
+class _GramCodes:
+    """The character 2–4-grams of a vocabulary as integers, to find the known n-grams of
+    many new words with array operations instead of a dictionary lookup per n-gram.
+
+    Each character of the vocabulary's n-grams gets a digit ``1..A`` (0: any other
+    character, which no vocabulary n-gram holds); an n-gram of ``k`` characters is the
+    number with those digits in base ``A + 1``, plus an offset per ``k`` so that lengths
+    never collide. A word's n-grams are the windows of 2, 3 and 4 characters inside ``" word
+    "`` (scikit-learn's ``char_wb``: a padded word of 3 characters has no 4-gram), each
+    looked up in the sorted codes of the vocabulary."""
+
+    def __init__(self, vocab: dict[str, int]) -> None:
+        chars = sorted({c for term in vocab for c in term})
+        self.base = len(chars) + 1
+        self.points = np.asarray([ord(c) for c in chars], dtype=np.int64)
+        b = self.base
+        self.offsets = {2: 0, 3: b ** 2, 4: b ** 2 + b ** 3}
+        digit = {c: i + 1 for i, c in enumerate(chars)}
+        usable = all(2 <= len(t) <= 4 for t in vocab) and b ** 2 + b ** 3 + b ** 4 < 2 ** 62
+        self.usable = usable
+        if usable:
+            codes = [self.offsets[len(t)] + sum(digit[c] * b ** (len(t) - 1 - i) for i, c in enumerate(t))
+                     for t in vocab]
+            self._build_table(codes, list(vocab.values()))
+            # the digit of each code point of the Basic Multilingual Plane (others: searched)
+            self.bmp_digit = np.zeros(0x10000, dtype=np.int64)
+            small = self.points < 0x10000
+            self.bmp_digit[self.points[small]] = np.flatnonzero(small) + 1
+
+    def _build_table(self, codes: list[int], cols: list[int]) -> None:
+        """An open-addressing hash table of the codes (a quarter full, linear probing), so
+        looking up many keys is a few vectorized gathers."""
+        bits = max(4, (4 * len(codes)).bit_length())
+        self.shift = np.uint64(64 - bits)
+        size = 1 << bits
+        keys = np.full(size, -1, dtype=np.int64)
+        vals = np.full(size, -1, dtype=np.int64)
+        slots = self._slots(np.asarray(codes, dtype=np.int64)).tolist()
+        probes = 1
+        for code, col, slot in zip(codes, cols, slots, strict=True):
+            n = 1
+            while keys[slot] != -1:
+                slot = (slot + 1) & (size - 1)
+                n += 1
+            keys[slot], vals[slot] = code, col
+            probes = max(probes, n)
+        self.keys, self.vals, self.mask, self.probes = keys, vals, size - 1, probes
+
+    def _slots(self, codes: np.ndarray) -> np.ndarray:
+        return ((codes.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> self.shift).astype(np.int64)
+
+    def _lookup(self, codes: np.ndarray) -> np.ndarray:
+        """The column of each code, -1 where the vocabulary has none."""
+        out = np.full(len(codes), -1, dtype=np.int64)
+        todo = np.arange(len(codes))
+        slot = self._slots(codes)
+        for _ in range(self.probes):
+            if not len(todo):
+                break
+            stored = self.keys[slot]
+            hit = stored == codes[todo]
+            out[todo[hit]] = self.vals[slot[hit]]
+            again = ~hit & (stored != -1)  # an occupied slot with another code: look further
+            todo, slot = todo[again], (slot[again] + 1) & self.mask
+        return out
+
+    @classmethod
+    def of(cls, vocab: dict[str, int]) -> _GramCodes:
+        return cls(vocab)
+
+    def columns(self, words: list[str]) -> tuple[np.ndarray, np.ndarray] | None:
+        """The vocabulary columns of the words' n-grams, word by word (unknown n-grams
+        left out), and how many per word; None when the vocabulary does not allow it."""
+        if not self.usable or not words:
+            return None
+        padded = "".join(f" {w} " for w in words)
+        sizes = np.fromiter(map(len, words), dtype=np.int64, count=len(words)) + 2
+        ends = np.cumsum(sizes)
+        points = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        digits = self.bmp_digit[np.minimum(points, 0xFFFF)]
+        astral = np.flatnonzero(points > 0xFFFF)
+        if len(astral):
+            at = np.minimum(np.searchsorted(self.points, points[astral]), len(self.points) - 1)
+            digits[astral] = np.where(self.points[at] == points[astral], at + 1, 0)
+        word_of = np.repeat(np.arange(len(words)), sizes)
+        n = len(points)
+        b = self.base
+        found_words, found_cols = [], []
+        code = digits.copy()
+        for k in (2, 3, 4):
+            m = n - k + 1
+            if m <= 0:
+                break
+            code = code[:m] * b + digits[k - 1:k - 1 + m]  # the k characters from each position
+            inside = np.arange(m) + k <= ends[word_of[:m]]
+            cols = self._lookup(code[inside] + self.offsets[k])
+            hit = cols >= 0
+            found_words.append(word_of[:m][inside][hit])
+            found_cols.append(cols[hit])
+        w = np.concatenate(found_words) if found_words else np.zeros(0, dtype=np.intp)
+        c = np.concatenate(found_cols) if found_cols else np.zeros(0, dtype=np.int64)
+        order = np.argsort(w, kind="stable")
+        return c[order].astype(np.int32), np.bincount(w, minlength=len(words)).astype(np.intp)
 
 
 def _word_table(vocab: dict[str, int], ngram_range: tuple[int, int], words: _Words) -> _WordTable:

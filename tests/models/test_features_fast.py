@@ -382,3 +382,35 @@ def test_fresh_model_scores_as_sklearn_and_survives_saving(seed_inputs: list[Mod
     check_model(loaded.pipeline, seed_inputs)
     plain = [ModelText(str(x), Signals()) for x in seed_inputs]
     assert np.abs(loaded.pipeline.predict_proba(plain) - pipe.predict_proba(plain)).max() <= 1e-12
+
+
+WORD_CHARS = "ab中กข่é\u0301_-.@1" + "\U0001F600\U00020000" + "zq"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=WORD_CHARS, min_size=1, max_size=4), min_size=1, max_size=60),
+       st.lists(st.text(alphabet=WORD_CHARS + "\U0001F601xyz", min_size=1, max_size=9), min_size=1, max_size=40))
+def test_gram_codes_find_the_columns_a_dictionary_lookup_finds(vocab_words: list[str], words: list[str]) -> None:
+    """The array lookup of new words' character n-grams (numbers in base A+1, a hash table)
+    gives per word the columns a dictionary lookup of its char_wb n-grams gives, in any
+    script, astral characters and characters outside the vocabulary included."""
+    grams = sorted({g for w in vocab_words for g in features._char_ngrams(w)})
+    vocab = {g: i for i, g in enumerate(grams)}
+    got = features._GramCodes(vocab).columns(words)
+    assert got is not None
+    cols, lens = got
+    expected = [sorted(c for c in (vocab.get(g) for g in features._char_ngrams(w)) if c is not None) for w in words]
+    assert lens.tolist() == [len(e) for e in expected]
+    starts = np.concatenate(([0], np.cumsum(lens)))
+    assert [sorted(cols[a:b].tolist()) for a, b in zip(starts[:-1], starts[1:], strict=True)] == expected
+
+
+def test_gram_codes_on_the_shipped_vocabulary() -> None:
+    model = load_model(SHIPPED)
+    vec = dict(model.pipeline.named_steps["features"].transformer_list)["char"]
+    words = ngram_text(" ".join(json.loads(line)["text"] for line in SEED.read_text("utf-8").splitlines()[:60])).split()
+    cols, lens = features._GramCodes(vec.vocabulary_).columns(words)
+    starts = np.concatenate(([0], np.cumsum(lens)))
+    for w, a, b in zip(words, starts[:-1], starts[1:], strict=True):
+        want = sorted(c for c in map(vec.vocabulary_.get, features._char_ngrams(w)) if c is not None)
+        assert sorted(cols[a:b].tolist()) == want
