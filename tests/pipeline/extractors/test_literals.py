@@ -193,12 +193,15 @@ def test_phone_matcher_with_kept_verdicts_matches_the_library(text: str, region:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(PHONE_WORDS | st.sampled_from(["＋84 912 345 678", "+44 20 7946 0958", "Cambodia", "Việt Nam", "00855"])
+@given(st.lists(PHONE_WORDS | st.sampled_from(["＋84 912 345 678", "+44 20 7946 0958", "Cambodia", "Việt Nam", "00855",
+                                                "1-800-FLOWERS", "ext 5", "tel:0917", "63 917 123 4567", "0063 917",
+                                                "12345", "1234", "0011 61 2", "Thailand", "(632) 8", "#12"])
                 | st.text(alphabet="0123456789 +＋-()./x", max_size=8), max_size=12).map("".join),
        st.sampled_from(["en", "vi", "km", "th", None]))
 def test_find_phones_matches_the_library_over_the_whole_text(text: str, lang: str | None) -> None:
     """find_phones (windows around digits, kept verdicts, the ZZ pass only where a plus sign
-    is) finds what libphonenumber's own matcher finds over the whole text, region by region."""
+    is) finds what libphonenumber's own matcher finds over the whole text, region by region
+    (vanity letters and extensions included)."""
     import phonenumbers
 
     from pipeline.extractors.base import Hints, overlaps
