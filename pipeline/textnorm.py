@@ -42,7 +42,9 @@ and returns when it has nothing to do; pass 1 only replaces line breaks when no 
 character it touches is present, and finds the runs of two spaces by their literal prefix.
 NFKC looks only at runs that ``unicodedata.is_normalized`` rejects, and asks that only of runs
 holding a character or mark pair its quick check could fail on; a round stops as soon as a
-pass is given the same text as in the previous round. The character classes of pass 1 are
+pass is given the same text as in the previous round, and the normalization stops when passes
+2–5 leave pass 1's output alone and no NFKC result of pass 1 holds a mark or anything else
+pass 1 acts on (then pass 1 would leave it alone too). The character classes of pass 1 are
 computed from :mod:`unicodedata` at first use (about 0.3 s). ``_normalize(text, fast=False)``
 skips every shortcut; tests check both give the same result.
 """
@@ -112,12 +114,14 @@ def _ids(n: int) -> tuple[int, ...]:
 class _Buf:
     """The text being normalized and its offset map (``None`` while it is the identity)."""
 
-    __slots__ = ("ends", "starts", "text")
+    __slots__ = ("ends", "settled", "starts", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.starts: list[int] | None = None
         self.ends: list[int] | None = None
+        #: Set by pass 1: its output is one it would leave unchanged (see :func:`_chars`).
+        self.settled = False
 
     def maps(self) -> tuple[list[int], list[int]]:
         if self.starts is None or self.ends is None:
@@ -145,7 +149,13 @@ class _Buf:
         """Apply sorted, non-overlapping edits."""
         if not edits:
             return
-        starts, ends = self.maps()
+        starts: list[int] | tuple[int, ...]
+        ends: list[int] | tuple[int, ...]
+        if self.starts is None or self.ends is None:  # the identity: read from the shared tuple
+            ids, n = _ids(len(self.text)), len(self.text)
+            starts, ends = ids[:n], ids[1:n + 1]
+        else:
+            starts, ends = self.starts, self.ends
         text: list[str] = []
         new_starts: list[int] = []
         new_ends: list[int] = []
@@ -227,6 +237,9 @@ class _Tables:
     #: character NFKC changes on its own or that may compose with the one before it (quick
     #: check No or Maybe), or a combining mark followed by another (maybe out of order).
     suspect: re.Pattern[str]
+    #: What pass 1 may act on again in its own NFKC output: marks, characters NFKC changes on
+    #: their own, invisible characters, local digits, whitespace other than " ".
+    unsettled: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -267,6 +280,7 @@ def _tables() -> _Tables:
         any_cluster=re.compile(f"(?s).{mark}*"),
         mark=re.compile(mark),
         suspect=_suspect_pattern({*changed, *composing}, marks),
+        unsettled=re.compile(_char_class([*marks, *changed, *invisible, *digit_of, *spaces])),
     )
 
 
@@ -353,14 +367,24 @@ def _chars(buf: _Buf, flags: set[str], fast: bool) -> None:
         buf.text = tab.spaces.sub(" ", buf.text)
     # NFKC per cluster: a base character and the combining marks after it.
     edits: list[Edit] = []
+    settled = True
     for a, b in _unstable_fast(buf.text, tab) if fast else [(0, len(buf.text))]:
         for m in (tab.cluster if fast else tab.any_cluster).finditer(buf.text, a, b):
             raw = m.group()
             norm = raw if raw.isascii() else unicodedata.normalize("NFKC", raw)
             if norm != raw:
                 flags.add("nfkc")
-                edits.append(buf.merged(m.start(), m.end(), norm.translate(tab.space_of)))
+                norm = norm.translate(tab.space_of)
+                edits.append(buf.merged(m.start(), m.end(), norm))
+                if settled and not norm.isascii() and tab.unsettled.search(norm):
+                    settled = False
     buf.splice(edits)
+    # The pass is done with its output (buf.settled) unless an NFKC result holds something
+    # it acts on: steps before NFKC leave nothing to do; outside those results, clusters are
+    # as NFKC left them (a result of characters without marks, each one stable, takes no
+    # mark from a neighbour); the space collapse below only removes spaces (a mark after a
+    # removed space follows another space, or starts the text: stable either way).
+    buf.settled = settled
     # Whitespace runs to one space, ends stripped.
     text = buf.text
     if not fast:
@@ -597,7 +621,9 @@ def _normalize(text: str, fast: bool = True) -> NormText:
                 break
             seen[k] = buf.text
             step(buf, flags, fast)
-        if buf.text == before:
+        if buf.text == before or fast and buf.settled and buf.text == seen[1]:
+            # Unchanged; or passes 2-5 left pass 1's output (seen[1]) as it was, and pass 1
+            # would too: the next round would change nothing.
             break
     if buf.starts is None or buf.ends is None:  # the identity map
         ids = _ids(len(buf.text))
