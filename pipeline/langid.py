@@ -174,19 +174,12 @@ class NaiveBayes:
         cached = self.__dict__.get("_cached_tokens")
         if cached is None:
             langs, index, table, _prior = self._table()
-            get = index.get
-
-            def word_rows(words: list[str]) -> np.ndarray:
-                grams = chain.from_iterable(map(_grams, words))
-                rows = np.fromiter(map(get, grams, repeat(-1)), dtype=np.intp)  # -1: unseen
-                sizes = np.fromiter(map(len, words), dtype=np.intp, count=len(words)) * 3 + 4
-                return np.add.reduceat(table.take(rows, axis=0), np.cumsum(sizes) - sizes, axis=0)
-
-            word_cache = _RowCache(len(langs), word_rows)
+            word_cache = _RowCache(len(langs), _WordRows(index, table))
 
             def token_rows(tokens: list[str]) -> np.ndarray:
                 out = np.zeros((len(tokens), len(langs)))
-                words = list(map(_WORD.findall, tokens))
+                findall = _WORD.findall  # a token of letters only is one word
+                words = [[token] if token.isalpha() else findall(token) for token in tokens]
                 counts = np.fromiter(map(len, words), dtype=np.intp, count=len(words))
                 has = np.flatnonzero(counts)  # tokens without a word ("123", "-") score 0
                 if len(has):
@@ -198,6 +191,92 @@ class NaiveBayes:
             cached = _RowCache(len(langs), token_rows)
             object.__setattr__(self, "_cached_tokens", cached)
         return cached
+
+
+class _WordRows:
+    """Per word: the sum of the table rows of its features, ``w:word`` then the 1-, 2- and
+    3-grams of ``" word "`` in the order of :func:`_grams` (so the same sums to the last bit),
+    for many new words at once with array operations instead of a string and a dictionary
+    lookup per n-gram.
+
+    Each character of the vocabulary's features of 1–3 characters gets a digit ``1..A`` (0:
+    any other character, which no such feature holds); the n-grams starting at each character
+    of the padded words are numbers in base ``b = A + 1`` (equal numbers, equal n-grams),
+    looked up in tables indexed by those numbers: unigrams (``b`` rows), bigrams (``b²``), and
+    trigrams by their bigram prefix (a block of ``b`` per prefix some trigram has). Used when
+    those tables are small (every character in the Basic Multilingual Plane, ``b² ≤ 2²⁰``);
+    otherwise, and for the test of the tables, :meth:`by_dict` looks every feature up."""
+
+    def __init__(self, index: dict[str, int], table: np.ndarray) -> None:
+        self.index, self.table = index, table
+        grams = [f for f in index if 1 <= len(f) <= 3]
+        chars = sorted({c for f in grams for c in f})
+        b = self.base = len(chars) + 1
+        self.usable = b * b <= 1 << 20 and all(c < "\uffff" for c in chars)
+        if not self.usable:
+            return
+        self.digit = np.zeros(0x10000, dtype=np.intp)  # 0: a character no feature holds
+        self.digit[[ord(c) for c in chars]] = np.arange(1, b)
+        digit = dict(zip(chars, range(1, b), strict=True))
+        self.uni = np.full(b, -1, dtype=np.intp)  # -1: the row of unseen features
+        self.bi = np.full(b * b, -1, dtype=np.intp)
+        self.prefix = np.zeros(b * b, dtype=np.intp)  # block of the trigrams, 0: none (all -1)
+        trigrams = [(digit[f[0]] * b + digit[f[1]], digit[f[2]], index[f]) for f in grams if len(f) == 3]
+        blocks = dict.fromkeys(two for two, _three, _row in trigrams)
+        self.prefix[list(blocks)] = np.arange(1, len(blocks) + 1)
+        self.tri = np.full((len(blocks) + 1) * b, -1, dtype=np.intp)
+        for f in grams:
+            if len(f) == 1:
+                self.uni[digit[f]] = index[f]
+            elif len(f) == 2:
+                self.bi[digit[f[0]] * b + digit[f[1]]] = index[f]
+        for two, three, row in trigrams:
+            self.tri[self.prefix[two] * b + three] = row
+
+    def __call__(self, words: list[str]) -> np.ndarray:
+        if not self.usable or len(words) < 8:  # a few words: quicker one by one
+            return self.by_dict(words)
+        b = self.base
+        lens = list(map(len, words))
+        sizes = np.fromiter(lens, dtype=np.intp, count=len(lens)) + 2  # " word "
+        starts = np.cumsum(sizes) - sizes
+        feats = 3 * sizes - 2  # 3 * len(word) + 4, see _grams
+        # " w1  w2  w3 ": the padded words one after another, a digit per character
+        padded = " " + "  ".join(words) + " "
+        points = np.frombuffer(padded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        digits = self.digit[np.minimum(points, 0xFFFF)]  # U+FFFF: no feature holds it
+        # the rows of the n-grams starting at each character: [unigram, bigram, trigram, w:word]
+        grams = np.empty((len(points), 4), dtype=np.intp)  # the places of no n-gram are never read
+        self.uni.take(digits, out=grams[:, 0])
+        two = digits[:-1] * b
+        two += digits[1:]
+        self.bi.take(two, out=grams[:-1, 1])
+        three = self.prefix[two[:-1]] * b
+        three += digits[2:]
+        self.tri.take(three, out=grams[:-2, 2])
+        grams[starts, 3] = np.fromiter(map(self.index.get, map(add, repeat("w:"), words), repeat(-1)),
+                                       dtype=np.intp, count=len(words))
+        # each word's features in the order of _grams: where they are in ``grams``
+        at = np.concatenate([_feature_places(n) for n in lens]) + np.repeat(4 * starts, feats)
+        first = np.cumsum(feats) - feats
+        return np.add.reduceat(self.table.take(grams.ravel().take(at), axis=0), first, axis=0)
+
+    def by_dict(self, words: list[str]) -> np.ndarray:
+        """:meth:`__call__` by a dictionary lookup per feature."""
+        grams = chain.from_iterable(map(_grams, words))
+        rows = np.fromiter(map(self.index.get, grams, repeat(-1)), dtype=np.intp)
+        sizes = np.fromiter(map(len, words), dtype=np.intp, count=len(words)) * 3 + 4
+        return np.add.reduceat(self.table.take(rows, axis=0), np.cumsum(sizes) - sizes, axis=0)
+
+
+@lru_cache(maxsize=256)
+def _feature_places(n: int) -> np.ndarray:
+    """For a word of ``n`` letters, where :meth:`_WordRows.__call__` finds its features, in the
+    order of :func:`_grams`, from ``4 × `` the start of ``" word "``: ``w:word``, then the
+    unigrams, bigrams and trigrams starting at each character (4 places per character)."""
+    places = np.concatenate(([3], np.arange(n + 2) * 4, np.arange(n + 1) * 4 + 1, np.arange(n) * 4 + 2))
+    places.flags.writeable = False  # shared by the callers
+    return places
 
 
 class _RowCache:
