@@ -40,11 +40,11 @@ built only once a pass changes the length, from slices of one shared tuple of in
 first runs a cheap check (a regex that starts with a character class, which ``re`` scans fast)
 and returns when it has nothing to do; pass 1 only replaces line breaks when no other
 character it touches is present, and finds the runs of two spaces by their literal prefix.
-NFKC looks only at runs that ``unicodedata.is_normalized`` rejects, and asks that only of runs
-holding a character or mark pair its quick check could fail on; a round stops as soon as a
-pass is given the same text as in the previous round, and the normalization stops when passes
-2–5 leave pass 1's output alone and no NFKC result of pass 1 holds a mark or anything else
-pass 1 acts on (then pass 1 would leave it alone too). The character classes of pass 1 are
+NFKC looks only at the clusters holding a character or mark pair that the quick check of
+``unicodedata.is_normalized`` could fail on (none when the whole text passes); a round stops
+as soon as a pass is given the same text as in the previous round, and the normalization stops
+when passes 2–5 leave pass 1's output alone and no NFKC result of pass 1 holds a mark or
+anything else pass 1 acts on (then pass 1 would leave it alone too). The character classes of pass 1 are
 computed from :mod:`unicodedata` at first use (about 0.3 s). ``_normalize(text, fast=False)``
 skips every shortcut; tests check both give the same result.
 """
@@ -228,9 +228,7 @@ class _Tables:
     spaces: re.Pattern[str]
     digit_of: dict[int, str]
     space_of: dict[int, str]
-    #: Clusters NFKC may change: a character followed by combining marks, or a single
-    #: character that NFKC changes on its own. Any other cluster is one stable character.
-    cluster: re.Pattern[str]
+    #: A cluster: a character and the combining marks after it.
     any_cluster: re.Pattern[str]
     mark: re.Pattern[str]
     #: What a string needs for ``unicodedata.is_normalized("NFKC", …)`` to be False: a
@@ -276,7 +274,6 @@ def _tables() -> _Tables:
         spaces=re.compile(_char_class(spaces)),
         digit_of=digit_of,
         space_of=dict.fromkeys(spaces, " "),
-        cluster=re.compile(f"(?s).{mark}+|{_char_class(changed)}"),
         any_cluster=re.compile(f"(?s).{mark}*"),
         mark=re.compile(mark),
         suspect=_suspect_pattern({*changed, *composing}, marks),
@@ -295,53 +292,27 @@ def _suspect_pattern(unstable: set[int], marks: list[int]) -> re.Pattern[str]:
         f"[{unstable_class}{mark_class}](?:(?<=[{unstable_class}])|(?P<pair>(?=[{mark_class}{astral}])))")
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-
-
-def _unstable(text: str, tab: _Tables) -> list[tuple[int, int]]:
-    """Stretches of whole clusters that NFKC may change. A string NFKC leaves alone holds
-    no cluster NFKC would change (composition never reaches back past a cluster's base), so
-    only non-ASCII runs (with the ASCII base of a leading mark) that are not normalized as a
-    whole need a look cluster by cluster."""
-    if text.isascii() or unicodedata.is_normalized("NFKC", text):
-        return []
-    out = []
-    for m in _NON_ASCII.finditer(text):
-        a, b = m.span()
-        if a and tab.mark.match(text, a):
-            a -= 1
-        if not unicodedata.is_normalized("NFKC", text[a:b]):
-            out.append((a, b))
-    return out
-
-
-def _unstable_fast(text: str, tab: _Tables) -> list[tuple[int, int]]:
-    """:func:`_unstable`, looking only at the runs that hold a ``tab.suspect`` character or
-    mark pair out of order: the others pass ``is_normalized``'s quick check (every character
-    "Yes", combining classes in order), so the loop there would skip them."""
+def _unstable_clusters(text: str, tab: _Tables) -> list[tuple[int, int]]:
+    """The spans of the clusters (a base character and the combining marks after it) that
+    NFKC may change: those holding a ``tab.suspect`` character or mark pair out of order. Any
+    other cluster passes ``is_normalized``'s quick check (every character "Yes", combining
+    classes in order), so NFKC leaves it alone."""
     if text.isascii() or unicodedata.is_normalized("NFKC", text):
         return []
     out: list[tuple[int, int]] = []
-    b = 0
+    end = 0
     for m in tab.suspect.finditer(text):
         k = m.start()
-        if k < b or (m.group("pair") is not None
-                     and not 0 < unicodedata.combining(text[k + 1]) < unicodedata.combining(text[k])):
+        if k < end or (m.group("pair") is not None
+                       and not 0 < unicodedata.combining(text[k + 1]) < unicodedata.combining(text[k])):
             continue
-        # The non-ASCII run around k (suspects are not ASCII), as _NON_ASCII finds it.
-        before = _LAST_ASCII.match(text, max(b, text.rfind(" ", 0, k)), k)
-        a = before.end() if before else b  # text[b] is ASCII, or b == 0
-        after = _ASCII.search(text, k)
-        b = after.start() if after else len(text)
-        if a and tab.mark.match(text, a):
-            a -= 1
-        if not unicodedata.is_normalized("NFKC", text[a:b]):
-            out.append((a, b))
+        while k and tab.mark.match(text, k):  # back to the base (or the first character)
+            k -= 1
+        end = tab.any_cluster.match(text, k).end()
+        out.append((k, end))
     return out
 
 
-_ASCII = re.compile(r"[\x00-\x7f]")
-_LAST_ASCII = re.compile(r"(?s).*[\x00-\x7f]")
 
 
 # -- pass 1: characters ------------------------------------------------------------------
@@ -368,16 +339,16 @@ def _chars(buf: _Buf, flags: set[str], fast: bool) -> None:
     # NFKC per cluster: a base character and the combining marks after it.
     edits: list[Edit] = []
     settled = True
-    for a, b in _unstable_fast(buf.text, tab) if fast else [(0, len(buf.text))]:
-        for m in (tab.cluster if fast else tab.any_cluster).finditer(buf.text, a, b):
-            raw = m.group()
-            norm = raw if raw.isascii() else unicodedata.normalize("NFKC", raw)
-            if norm != raw:
-                flags.add("nfkc")
-                norm = norm.translate(tab.space_of)
-                edits.append(buf.merged(m.start(), m.end(), norm))
-                if settled and not norm.isascii() and tab.unsettled.search(norm):
-                    settled = False
+    text = buf.text
+    for a, b in (_unstable_clusters(text, tab) if fast else [m.span() for m in tab.any_cluster.finditer(text)]):
+        raw = text[a:b]
+        norm = raw if raw.isascii() else unicodedata.normalize("NFKC", raw)
+        if norm != raw:
+            flags.add("nfkc")
+            norm = norm.translate(tab.space_of)
+            edits.append(buf.merged(a, b, norm))
+            if settled and not norm.isascii() and tab.unsettled.search(norm):
+                settled = False
     buf.splice(edits)
     # The pass is done with its output (buf.settled) unless an NFKC result holds something
     # it acts on: steps before NFKC leave nothing to do; outside those results, clusters are
