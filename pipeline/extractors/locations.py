@@ -227,10 +227,7 @@ def _places(text: str, gazetteer: str) -> tuple[tuple[int, int, Place], ...]:
 
 def countries_mentioned(text: str) -> list[str]:
     """ISO codes of the countries of every place named in ``text``, first mention first."""
-    seen: dict[str, None] = {}
-    for f in find_places(text):
-        seen.setdefault(f.extra["country"], None)
-    return list(seen)
+    return list(dict.fromkeys(place.country for _, _, place in _places(text, str(GAZETTEER))))
 
 
 def finder(gazetteer: str) -> FinderComponent:
