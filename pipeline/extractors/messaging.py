@@ -37,10 +37,12 @@ _ID = r"@?~?[A-Za-z0-9][A-Za-z0-9._-]{2,31}"
 
 _TG_LINK = Prechecked(re.compile(rf"(?:https?://)?(?:www\.)?(?:t|telegram)\.me/(?:s/)?(?:joinchat/)?({_HANDLE})\b"
                       rf"|tg://resolve\?domain=({_HANDLE})", re.I))
-_TG_LABEL = Prechecked(re.compile(rf"(?<![A-Za-z0-9])(?:telegram|tele|tg|tlg)\s*(?:id)?\s*[:：]\s*({_HANDLE})\b", re.I))
+# Labels that all start with one letter start the pattern with it and look behind it
+# afterwards (the same matches as a lookbehind first), so ``re`` finds candidates by that letter.
+_TG_LABEL = Prechecked(re.compile(rf"t(?<![A-Za-z0-9]t)(?:elegram|ele|g|lg)\s*(?:id)?\s*[:：]\s*({_HANDLE})\b", re.I))
 _TG_HANDLE = Prechecked(re.compile(rf"(?<![\w@./])@({_HANDLE})\b"))
 _WA_LINK = Prechecked(re.compile(r"(?:https?://)?(?:wa\.me/|api\.whatsapp\.com/send/?\?phone=)\+?(\d{7,15})", re.I))
-_WA_LABEL = Prechecked(re.compile(rf"(?<![A-Za-z0-9])(?:whats\s?app|wa|wsp|whatsap)\b{_SEP}", re.I))
+_WA_LABEL = Prechecked(re.compile(rf"w(?<![A-Za-z0-9]w)(?:hats\s?app|a|sp|hatsap)\b{_SEP}", re.I))
 _LINE_LINK = Prechecked(re.compile(
     r"(?:https?://)?(?:line\.me/(?:R/)?ti/p/|lin\.ee/)([@~]?[A-Za-z0-9._-]{2,32})", re.I))
 _LINE_LABEL = Prechecked(re.compile(

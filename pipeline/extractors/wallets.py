@@ -21,9 +21,11 @@ from pipeline.extractors.base import NO_HINTS, FinderComponent, Found, Hints
 from pipeline.extractors.literals import Prechecked
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_TRON = Prechecked(re.compile(rf"(?<![\w/])T[{_B58}]{{33}}(?![\w])"))
-_EVM = Prechecked(re.compile(r"(?<![\w/])0x[0-9a-fA-F]{40}(?![\w])"))
-_BTC58 = Prechecked(re.compile(rf"(?<![\w/])[13][{_B58}]{{25,34}}(?![\w])"))
+# Each pattern starts with its first character and looks behind it afterwards (the same
+# matches as a lookbehind first), so ``re`` finds candidates by that character alone.
+_TRON = Prechecked(re.compile(rf"T(?<![\w/]T)[{_B58}]{{33}}(?![\w])"))
+_EVM = Prechecked(re.compile(r"0x(?<![\w/]0x)[0-9a-fA-F]{40}(?![\w])"))
+_BTC58 = Prechecked(re.compile(rf"[13](?<![\w/][13])[{_B58}]{{25,34}}(?![\w])"))
 _BECH32 = Prechecked(re.compile(r"(?<![\w/])(?:bc1|BC1)[02-9ac-hj-np-zAC-HJ-NP-Z]{11,87}(?![\w])"))
 
 # ---------------------------------------------------------------- Keccak-256 (EIP-55)
