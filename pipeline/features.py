@@ -263,19 +263,24 @@ def _grow(a: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-class _Runs:
-    """Per word number of ``words``, the run of int32 values ``of_word`` gives for the word
-    (without the negative ones if ``known_only``), all runs in one array, filled up to the
-    words numbered so far by :meth:`update`."""
+#: the runs of values of several words: all values, word after word, and how many per word
+RunsOf = Callable[[list[str]], tuple[np.ndarray, np.ndarray]]
 
-    def __init__(self, words: _Words, of_word: Callable[[str], list[int]], known_only: bool,
-                 of_words: Callable[[list[str]], tuple[np.ndarray, np.ndarray]] | None = None) -> None:
+
+def _flat(runs: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """``runs`` as :data:`RunsOf` gives them."""
+    lens = np.fromiter(map(len, runs), dtype=np.intp, count=len(runs))
+    return np.fromiter(chain.from_iterable(runs), dtype=np.int32, count=int(lens.sum())), lens
+
+
+class _Runs:
+    """Per word number of ``words``, the run of int32 values ``of_words`` gives for the word,
+    all runs in one array, filled up to the words numbered so far by :meth:`update` (the new
+    words' runs made in one call)."""
+
+    def __init__(self, words: _Words, of_words: RunsOf) -> None:
         self.words = words
-        self.of_word = of_word
-        #: optional: the runs of several words at once, as (the known values in word order,
-        #: how many per word); used instead of ``of_word`` when ``known_only``
         self.of_words = of_words
-        self.known_only = known_only
         self.values = np.empty(4096, dtype=np.int32)
         self.offsets = np.zeros(1024, dtype=np.intp)  # run i is values[offsets[i]:offsets[i + 1]]
         self.n = 0
@@ -285,17 +290,7 @@ class _Runs:
             n, n_words = self.n, len(self.words.words)
             if n >= n_words:
                 return
-            batch = self.of_words(self.words.words[n:n_words]) if self.known_only and self.of_words else None
-            if batch is not None:
-                new, lens = batch
-            else:
-                runs = [self.of_word(w) for w in self.words.words[n:n_words]]
-                lens = np.fromiter(map(len, runs), dtype=np.intp, count=len(runs))
-                new = np.fromiter(chain.from_iterable(runs), dtype=np.int32, count=int(lens.sum()))
-            if self.known_only and batch is None:
-                keep = new >= 0
-                lens = np.bincount(np.repeat(np.arange(len(runs)), lens)[keep], minlength=len(runs))
-                new = new[keep]
+            new, lens = self.of_words(self.words.words[n:n_words])
             start = int(self.offsets[n])
             values = _grow(self.values, start + len(new))
             values[start:start + len(new)] = new
@@ -358,12 +353,16 @@ class _WordTable:
 
 
 def _char_table(vocab: dict[str, int], words: _Words) -> _CharTable:
+    codes = _GramCodes(vocab)
+    if codes.usable:
+        return _CharTable(vocab, _Runs(words, codes.columns))
     get = vocab.get
 
-    def columns(word: str) -> list[int]:
-        return list(map(get, _char_ngrams(word), repeat(-1)))
+    def columns(new_words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The columns of the words' :func:`_char_ngrams` in the vocabulary, one by one."""
+        return _flat([[c for c in map(get, _char_ngrams(w)) if c is not None] for w in new_words])
 
-    return _CharTable(vocab, _Runs(words, columns, known_only=True, of_words=_GramCodes.of(vocab).columns))
+    return _CharTable(vocab, _Runs(words, columns))
 
 
 class _GramCodes:
@@ -375,7 +374,8 @@ class _GramCodes:
     number with those digits in base ``A + 1``, plus an offset per ``k`` so that lengths
     never collide. A word's n-grams are the windows of 2, 3 and 4 characters inside ``" word
     "`` (scikit-learn's ``char_wb``: a padded word of 3 characters has no 4-gram), each
-    looked up in the sorted codes of the vocabulary."""
+    looked up in an open-addressing hash table of the vocabulary's codes. ``usable`` is false
+    when the vocabulary holds other n-grams or too many characters for 64-bit codes."""
 
     def __init__(self, vocab: dict[str, int]) -> None:
         chars = sorted({c for term in vocab for c in term})
@@ -432,15 +432,9 @@ class _GramCodes:
             todo, slot = todo[again], (slot[again] + 1) & self.mask
         return out
 
-    @classmethod
-    def of(cls, vocab: dict[str, int]) -> _GramCodes:
-        return cls(vocab)
-
-    def columns(self, words: list[str]) -> tuple[np.ndarray, np.ndarray] | None:
+    def columns(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The vocabulary columns of the words' n-grams, word by word (unknown n-grams
-        left out), and how many per word; None when the vocabulary does not allow it."""
-        if not self.usable or not words:
-            return None
+        left out), and how many per word (``usable`` vocabularies only)."""
         padded = "".join(f" {w} " for w in words)
         sizes = np.fromiter(map(len, words), dtype=np.int64, count=len(words)) + 2
         ends = np.cumsum(sizes)
@@ -491,10 +485,11 @@ def _word_table(vocab: dict[str, int], ngram_range: tuple[int, int], words: _Wor
     order = np.argsort(codes, kind="stable")
     get = tokens.get
 
-    def token_numbers(word: str) -> list[int]:
-        return list(map(get, _TOKENS.findall(word), repeat(-1)))
+    def token_numbers(new_words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The numbers of the words' tokens, -1 for a token no feature uses."""
+        return _flat([list(map(get, _TOKENS.findall(w), repeat(-1))) for w in new_words])
 
-    runs = _Runs(words, token_numbers, known_only=False)
+    runs = _Runs(words, token_numbers)
     return _WordTable(vocab, ngram_range, runs, n, uni, codes[order], cols[order])
 
 

@@ -102,13 +102,13 @@ class NormText:
 _IDS: tuple[int, ...] = tuple(range(4097))
 
 
-def _ids(n: int) -> tuple[int, ...]:
-    """``0, 1, …`` up to at least ``n``: slices of one shared tuple make offset maps without
-    creating an int object per character."""
+def _identity(n: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The offset map of an unchanged ``n``-character text (starts ``0…n-1``, ends ``1…n``):
+    slices of one shared tuple, without creating an int object per character."""
     global _IDS
     if len(_IDS) <= n:
         _IDS = tuple(range(2 * n + 1))
-    return _IDS
+    return _IDS[:n], _IDS[1:n + 1]
 
 
 class _Buf:
@@ -125,8 +125,8 @@ class _Buf:
 
     def maps(self) -> tuple[list[int], list[int]]:
         if self.starts is None or self.ends is None:
-            ids = _ids(len(self.text))
-            self.starts, self.ends = list(ids[:len(self.text)]), list(ids[1:len(self.text) + 1])
+            starts, ends = _identity(len(self.text))
+            self.starts, self.ends = list(starts), list(ends)
         return self.starts, self.ends
 
     def span(self, i: int, j: int) -> tuple[int, int]:
@@ -152,8 +152,7 @@ class _Buf:
         starts: list[int] | tuple[int, ...]
         ends: list[int] | tuple[int, ...]
         if self.starts is None or self.ends is None:  # the identity: read from the shared tuple
-            ids, n = _ids(len(self.text)), len(self.text)
-            starts, ends = ids[:n], ids[1:n + 1]
+            starts, ends = _identity(len(self.text))
         else:
             starts, ends = self.starts, self.ends
         text: list[str] = []
@@ -311,8 +310,6 @@ def _unstable_clusters(text: str, tab: _Tables) -> list[tuple[int, int]]:
         end = tab.any_cluster.match(text, k).end()
         out.append((k, end))
     return out
-
-
 
 
 # -- pass 1: characters ------------------------------------------------------------------
@@ -596,7 +593,8 @@ def _normalize(text: str, fast: bool = True) -> NormText:
             # Unchanged; or passes 2-5 left pass 1's output (seen[1]) as it was, and pass 1
             # would too: the next round would change nothing.
             break
-    if buf.starts is None or buf.ends is None:  # the identity map
-        ids = _ids(len(buf.text))
-        return NormText(buf.text, ids[:len(buf.text)], ids[1:len(buf.text) + 1], len(text), frozenset(flags))
-    return NormText(buf.text, tuple(buf.starts), tuple(buf.ends), len(text), frozenset(flags))
+    if buf.starts is None or buf.ends is None:
+        starts, ends = _identity(len(buf.text))
+    else:
+        starts, ends = tuple(buf.starts), tuple(buf.ends)
+    return NormText(buf.text, starts, ends, len(text), frozenset(flags))

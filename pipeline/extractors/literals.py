@@ -333,18 +333,22 @@ def anchor_starts(spans_of: SpansOf, anchors: tuple[frozenset[str], int] | None)
 
 
 def finditer_near(rx: re.Pattern[str], text: str, spans_of: SpansOf, anchors: tuple[frozenset[str], int] | None,
-                  literals: frozenset[str] | None, bounds: tuple[int, int] | None) -> Iterator[re.Match[str]]:
+                  literals: frozenset[str] | None, bounds: tuple[int, int] | None,
+                  scan: Callable[[], re.Pattern[str]] | None = None) -> Iterator[re.Match[str]]:
     """``rx.finditer(text)``, scanning only where a match can be: at the starts near its
     ``anchors`` (:func:`anchored_finditer`), else in windows around its ``literals`` when its
-    matches are of bounded width (``bounds``, :func:`windowed_finditer`), else everywhere."""
+    matches are of bounded width (``bounds``, :func:`windowed_finditer`), else everywhere.
+    ``scan``: gives a pattern with the same matches in ``text`` that is cheaper to run over
+    stretches of it (made only when needed; ``rx`` serves the anchored starts)."""
     starts = anchor_starts(spans_of, anchors)
     if starts is not None:
         return anchored_finditer(rx, text, starts)
+    scanned = rx if scan is None else scan()
     if literals is not None and bounds is not None:
         spans = spans_of(literals)
         if spans is not None and len(spans) <= MAX_ANCHORS:
-            return windowed_finditer(rx, text, spans, *bounds)
-    return rx.finditer(text)
+            return windowed_finditer(scanned, text, spans, *bounds)
+    return scanned.finditer(text)
 
 
 class Prechecked:
@@ -363,15 +367,11 @@ class Prechecked:
         self.bounds = scan_bounds(rx.pattern, rx.flags) if self.literals is not None else None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        if self.literals is not None or self.anchors is not None:
-            low = folded_cached(text)
-            if low is not None:
-                if not present(self.literals, low):
-                    return iter(())
-                if self.core is not None and self.core.search(text) is None:
-                    return iter(())
-                return finditer_near(self.rx, text, partial(literal_spans, low), self.anchors, self.literals,
-                                     self.bounds)
+        low = folded_cached(text) if self.literals is not None or self.anchors is not None else None
+        if low is not None and not present(self.literals, low):
+            return iter(())
         if self.core is not None and self.core.search(text) is None:
             return iter(())
-        return self.rx.finditer(text)
+        if low is None:
+            return self.rx.finditer(text)
+        return finditer_near(self.rx, text, partial(literal_spans, low), self.anchors, self.literals, self.bounds)

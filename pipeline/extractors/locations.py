@@ -131,8 +131,6 @@ class _Keys:
                    {name: tuple(idx) for name, idx in by_script.items()})
 
 
-
-
 def _kept(gaz: Gazetteer, text: str) -> list[tuple[re.Pattern[str], list[int] | None]] | None:
     """``gaz.pattern``'s alternatives (in order) that may match ``text`` (every one that can,
     perhaps more), each with the positions its matches can start at when known, or None

@@ -74,7 +74,6 @@ def _number_after(text: str, pos: int, regions: list[str]) -> tuple[int, int, st
 def find_messaging(text: str, hints: Hints = NO_HINTS, found: Sequence[Found] = ()) -> Iterator[Found]:
     emails = spans_of(found, "email")
     regions = candidate_regions(text, hints)
-
     out: list[Found] = []
     for m in _TG_LINK.finditer(text):
         out.append(Found("telegram", (m.group(1) or m.group(2)).lower(), m.start(), m.end()))

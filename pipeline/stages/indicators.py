@@ -30,8 +30,6 @@ from typing import Any
 import yaml
 
 from pipeline.extractors.literals import (
-    anchor_starts,
-    anchored_finditer,
     finditer_near,
     folded_cached,
     literal_anchors,
@@ -89,12 +87,13 @@ class PatternSet:
         object.__setattr__(self, "bounds", tuple(scan_bounds(p, re.IGNORECASE) for p in self.parts))
         object.__setattr__(self, "anchors", tuple(literal_anchors(p, re.IGNORECASE) for p in self.parts))
 
-    def _subset(self, keep: list[int]) -> re.Pattern[str] | None:
+    def _subset(self, keep: list[int]) -> re.Pattern[str]:
+        """The alternation of the parts ``keep`` (not empty)."""
         if len(keep) == len(self.parts):
             return self.rx
         if len(keep) == 1:
             return self.part_rx[keep[0]]
-        return _alternation(tuple(self.parts[i] for i in keep)) if keep else None
+        return _alternation(tuple(self.parts[i] for i in keep))
 
     def _kept(self, found: Collection[str]) -> list[int] | None:
         if not self.unchecked and self.any_literal.isdisjoint(found):
@@ -133,16 +132,12 @@ class PatternSet:
         def spans_of(strings: Iterable[str]) -> list[tuple[int, int]]:
             return [(end - len(lit), end) for lit in strings for end in positions.get(lit, ())]
 
-        starts = anchor_starts(spans_of, near)
-        if starts is not None:
-            # Tried only at a few starts: the whole alternation, already compiled, matches
-            # there what the kept parts' alternation does (the other parts need a literal
-            # the text lacks, so they match nowhere in it); no alternation is compiled for
-            # this text's subset of parts.
-            return anchored_finditer(self.part_rx[keep[0]] if len(keep) == 1 else self.rx, text, starts)
-        rx = self._subset(keep)
-        assert rx is not None
-        return finditer_near(rx, text, spans_of, None, literals, bound)
+        # The whole alternation, already compiled, matches what the kept parts' alternation
+        # matches (the other parts need a literal the text lacks, so they match nowhere in
+        # it): it serves the few anchored starts, and the kept parts' alternation (compiled
+        # once per subset) only a scan of stretches or of the whole text.
+        rx = self.part_rx[keep[0]] if len(keep) == 1 else self.rx
+        return finditer_near(rx, text, spans_of, near, literals, bound, scan=lambda: self._subset(keep))
 
 
 @lru_cache(maxsize=1)
