@@ -28,6 +28,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from pipeline.chardigits import CharDigits
 from pipeline.textnorm import normalize_text
 
 if TYPE_CHECKING:
@@ -378,22 +379,15 @@ class _GramCodes:
     when the vocabulary holds other n-grams or too many characters for 64-bit codes."""
 
     def __init__(self, vocab: dict[str, int]) -> None:
-        chars = sorted({c for term in vocab for c in term})
-        self.base = len(chars) + 1
-        self.points = np.asarray([ord(c) for c in chars], dtype=np.int64)
-        b = self.base
+        self.digits = CharDigits(c for term in vocab for c in term)
+        b = self.base = self.digits.base
         self.offsets = {2: 0, 3: b ** 2, 4: b ** 2 + b ** 3}
-        digit = {c: i + 1 for i, c in enumerate(chars)}
-        usable = all(2 <= len(t) <= 4 for t in vocab) and b ** 2 + b ** 3 + b ** 4 < 2 ** 62
-        self.usable = usable
-        if usable:
+        self.usable = all(2 <= len(t) <= 4 for t in vocab) and b ** 2 + b ** 3 + b ** 4 < 2 ** 62
+        if self.usable:
+            digit = self.digits.digit()
             codes = [self.offsets[len(t)] + sum(digit[c] * b ** (len(t) - 1 - i) for i, c in enumerate(t))
                      for t in vocab]
             self._build_table(codes, list(vocab.values()))
-            # the digit of each code point of the Basic Multilingual Plane (others: searched)
-            self.bmp_digit = np.zeros(0x10000, dtype=np.int64)
-            small = self.points < 0x10000
-            self.bmp_digit[self.points[small]] = np.flatnonzero(small) + 1
 
     def _build_table(self, codes: list[int], cols: list[int]) -> None:
         """An open-addressing hash table of the codes (a quarter full, linear probing), so
@@ -435,17 +429,11 @@ class _GramCodes:
     def columns(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The vocabulary columns of the words' n-grams, word by word (unknown n-grams
         left out), and how many per word (``usable`` vocabularies only)."""
-        padded = "".join(f" {w} " for w in words)
         sizes = np.fromiter(map(len, words), dtype=np.int64, count=len(words)) + 2
         ends = np.cumsum(sizes)
-        points = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-        digits = self.bmp_digit[np.minimum(points, 0xFFFF)]
-        astral = np.flatnonzero(points > 0xFFFF)
-        if len(astral):
-            at = np.minimum(np.searchsorted(self.points, points[astral]), len(self.points) - 1)
-            digits[astral] = np.where(self.points[at] == points[astral], at + 1, 0)
+        digits = self.digits.of("".join(f" {w} " for w in words))
         word_of = np.repeat(np.arange(len(words)), sizes)
-        n = len(points)
+        n = len(digits)
         b = self.base
         found_words, found_cols = [], []
         code = digits.copy()

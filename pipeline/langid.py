@@ -39,6 +39,7 @@ from operator import add
 
 import numpy as np
 
+from pipeline.chardigits import CharDigits
 from pipeline.textnorm import normalize_text
 
 LATIN_LANGS = ("en", "vi", "id", "ms", "tl")
@@ -210,14 +211,12 @@ class _WordRows:
     def __init__(self, index: dict[str, int], table: np.ndarray) -> None:
         self.index, self.table = index, table
         grams = [f for f in index if 1 <= len(f) <= 3]
-        chars = sorted({c for f in grams for c in f})
-        b = self.base = len(chars) + 1
-        self.usable = b * b <= 1 << 20 and all(c < "\uffff" for c in chars)
+        self.digits = CharDigits(c for f in grams for c in f)  # 0: a character no feature holds
+        b = self.base = self.digits.base
+        self.usable = b * b <= 1 << 20 and all(c < "\uffff" for c in self.digits.chars)
         if not self.usable:
             return
-        self.digit = np.zeros(0x10000, dtype=np.intp)  # 0: a character no feature holds
-        self.digit[[ord(c) for c in chars]] = np.arange(1, b)
-        digit = dict(zip(chars, range(1, b), strict=True))
+        digit = self.digits.digit()
         self.uni = np.full(b, -1, dtype=np.intp)  # -1: the row of unseen features
         self.bi = np.full(b * b, -1, dtype=np.intp)
         self.prefix = np.zeros(b * b, dtype=np.intp)  # block of the trigrams, 0: none (all -1)
@@ -242,11 +241,9 @@ class _WordRows:
         starts = np.cumsum(sizes) - sizes
         feats = 3 * sizes - 2  # 3 * len(word) + 4, see _grams
         # " w1  w2  w3 ": the padded words one after another, a digit per character
-        padded = " " + "  ".join(words) + " "
-        points = np.frombuffer(padded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        digits = self.digit[np.minimum(points, 0xFFFF)]  # U+FFFF: no feature holds it
+        digits = self.digits.of(" " + "  ".join(words) + " ")
         # the rows of the n-grams starting at each character: [unigram, bigram, trigram, w:word]
-        grams = np.empty((len(points), 4), dtype=np.intp)  # the places of no n-gram are never read
+        grams = np.empty((len(digits), 4), dtype=np.intp)  # the places of no n-gram are never read
         self.uni.take(digits, out=grams[:, 0])
         two = digits[:-1] * b
         two += digits[1:]

@@ -414,3 +414,20 @@ def test_gram_codes_on_the_shipped_vocabulary() -> None:
     for w, a, b in zip(words, starts[:-1], starts[1:], strict=True):
         want = sorted(c for c in map(vec.vocabulary_.get, features._char_ngrams(w)) if c is not None)
         assert sorted(cols[a:b].tolist()) == want
+
+
+def test_lone_surrogates_are_scored() -> None:
+    """A text holding a lone surrogate (valid in a JSON string) is counted like any other:
+    the array lookup of new words gives what the dictionary lookup gives, and the shipped
+    model scores it."""
+    vocab = {g: i for i, g in enumerate(sorted({*features._char_ngrams("bad"), *features._char_ngrams("x\ud800")}))}
+    words = ["\ud800bad", "x\ud800", "bad", "\udfff"] * 3
+    cols, lens = features._GramCodes(vocab).columns(words)
+    starts = np.concatenate(([0], np.cumsum(lens)))
+    expected = [sorted(c for c in (vocab.get(g) for g in features._char_ngrams(w)) if c is not None) for w in words]
+    assert [sorted(cols[a:b].tolist()) for a, b in zip(starts[:-1], starts[1:], strict=True)] == expected
+    model = load_model(SHIPPED)
+    posts = [model_input(None, f"job offer {i} " + "word" * i + " \ud800bad text") for i in range(20)]
+    probs = model.pipeline.predict_proba(posts)[:, 1]
+    assert len(probs) == 20
+    assert all(0 <= p <= 1 for p in probs)
