@@ -17,6 +17,11 @@
 #                     otherwise data survives stop/start
 #   ES_SETTINGS       extra node settings, space-separated key=value, passed as -Ekey=value
 #                     (e.g. "thread_pool.write.size=1 thread_pool.write.queue_size=1")
+#   ES_URL_FILE       `start` writes the node's URL to this file (one line, written only by
+#                     this script, atomically), for callers that must not parse output
+#
+# Output: `start` prints the URL as its only line on stdout; every message, and everything
+# Maven, unzip or Elasticsearch print, goes to stderr or to the node's log files.
 #
 # What runs: Elastic's "integ-test-zip" distribution from Maven Central
 # (org.elasticsearch.distribution.integ-test-zip:elasticsearch:<ver>:zip). It is the server
@@ -85,8 +90,11 @@ fetch_zip() {
     [ -s "$ZIP" ] && return 0
     command -v mvn >/dev/null 2>&1 || die "no $ZIP and no mvn to download it; install maven or copy the zip there"
     log "downloading elasticsearch $ES_VERSION (integ-test-zip) from Maven Central"
-    mvn -q dependency:get -Dtransitive=false \
+    # Maven writes progress and terminal colour codes to stdout even with -q: all of it goes
+    # to stderr, so the URL stays the only thing `start` prints on stdout.
+    mvn -B -q -Dstyle.color=never dependency:get -Dtransitive=false \
         "-Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" \
+        </dev/null >&2 \
         || die "mvn could not fetch elasticsearch $ES_VERSION; 9.2.4 and 9.1.5 are on Central"
     [ -s "$ZIP" ] || die "mvn finished but $ZIP is missing"
 }
@@ -97,9 +105,9 @@ unpack() {
     tmp="$(mktemp -d "$ES_BASE/unpack.XXXXXX")"
     log "unpacking into $ES_HOME"
     if command -v unzip >/dev/null 2>&1; then
-        unzip -q "$ZIP" -d "$tmp"
+        unzip -q "$ZIP" -d "$tmp" >&2
     else
-        python3 -m zipfile -e "$ZIP" "$tmp"   # drops the +x bits; restored below
+        python3 -m zipfile -e "$ZIP" "$tmp" >&2   # drops the +x bits; restored below
     fi
     chmod +x "$tmp/elasticsearch-$ES_VERSION/bin/"*
     chmod -R a+rX "$tmp/elasticsearch-$ES_VERSION"
@@ -113,7 +121,7 @@ ensure_user() {
     is_root || return 0
     id "$ES_USER" >/dev/null 2>&1 && return 0
     log "creating system user $ES_USER"
-    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$ES_USER" \
+    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$ES_USER" >&2 \
         || die "useradd $ES_USER failed; create an unprivileged user and set ES_USER"
 }
 
@@ -132,10 +140,19 @@ tail_log() {
     return 0
 }
 
+# The URL on stdout, and in ES_URL_FILE when set (written whole, then renamed into place).
+say_url() {
+    if [ -n "${ES_URL_FILE:-}" ]; then
+        printf '%s\n' "$URL" >"$ES_URL_FILE.tmp.$$" && mv -f "$ES_URL_FILE.tmp.$$" "$ES_URL_FILE" \
+            || die "could not write the URL to ES_URL_FILE=$ES_URL_FILE"
+    fi
+    echo "$URL"
+}
+
 cmd_start() {
     if pid="$(running_pid)"; then
         log "already running (pid $pid) at $URL"
-        echo "$URL"
+        say_url
         return 0
     fi
     [ -x "$ES_JAVA_HOME/bin/java" ] || die "no java at $ES_JAVA_HOME; set ES_JAVA_HOME to a JDK >= 21"
@@ -196,7 +213,7 @@ cmd_start() {
         sleep 1
     done
     log "up in $((SECONDS - started))s, pid $(cat "$PID_FILE")"
-    echo "$URL"
+    say_url
 }
 
 cmd_stop() {

@@ -27,8 +27,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _es_sh(command: str, port: int, timeout: float) -> subprocess.CompletedProcess[str]:
+def _es_sh(command: str, port: int, timeout: float, url_file: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ES_PORT": str(port), "ES_EPHEMERAL": "1"}
+    if url_file is not None:
+        env["ES_URL_FILE"] = str(url_file)
     return subprocess.run(
         ["bash", str(ES_SCRIPT), command], env=env, capture_output=True, text=True,
         timeout=timeout, check=False,
@@ -36,15 +38,17 @@ def _es_sh(command: str, port: int, timeout: float) -> subprocess.CompletedProce
 
 
 @pytest.fixture(scope="session")
-def es_url() -> Iterator[str]:
-    """URL of a real Elasticsearch node (see module docstring)."""
+def es_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a real Elasticsearch node (see module docstring). The script writes the URL
+    to a file of its own (``ES_URL_FILE``): no tool's output on stdout can corrupt it."""
     given = os.environ.get("LUREWATCH_ES_URL", "").strip()
     if given:
         yield given
         return
     port = free_port()
+    url_file = tmp_path_factory.mktemp("es") / "url"
     try:
-        proc = _es_sh("start", port, timeout=300)
+        proc = _es_sh("start", port, timeout=600, url_file=url_file)
     except subprocess.TimeoutExpired as exc:
         _es_sh("stop", port, timeout=60)
         pytest.fail(f"scripts/es.sh start timed out after {exc.timeout}s", pytrace=False)
@@ -57,7 +61,7 @@ def es_url() -> Iterator[str]:
             pytrace=False,
         )
     try:
-        yield proc.stdout.strip().splitlines()[-1]
+        yield url_file.read_text("utf-8").strip()
     finally:
         _es_sh("stop", port, timeout=90)
 
