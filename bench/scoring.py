@@ -81,8 +81,9 @@ def clear_text_caches() -> None:
     """Forget everything cached per text (normalization, the finders' per-text results, the
     n-gram text), so a repeated post costs what a new one would. Caches keyed by words or by
     pattern sets stay warm, as in a long-running scorer."""
-    from pipeline.extractors import clear_caches
     from pipeline.features import _ngram_text
+
+    from pipeline.extractors import clear_caches
     from pipeline.textnorm import normalize_text
 
     clear_caches()
@@ -122,8 +123,9 @@ def main() -> int:
 
     # A long-running scorer builds each language's pipeline once (Chinese loads jieba's
     # dictionary, ~0.5 s): done before timing, and reported.
-    from pipeline.langid import DETECTED
     from pipeline.stages.extract import identifier_pipeline
+
+    from pipeline.langid import DETECTED
 
     t = time.perf_counter()
     for lang in DETECTED:

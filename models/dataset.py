@@ -1,9 +1,11 @@
 """Labelled examples for training and evaluation.
 
 Any JSON-lines file with ``text`` and ``label`` (1 = deceptive recruitment or job scam,
-0 = not) and optional ``id``, ``title``, ``lang``, ``source``, ``group`` is accepted. Rows
-without a ``group`` are grouped by a near-duplicate key so reposted templates never
-straddle a train/test split.
+0 = not) and optional ``id``, ``title``, ``lang``, ``region``, ``source``, ``group`` is
+accepted. A row's model input is computed by :func:`pipeline.signals.post_signals`, exactly as
+the daily pipeline and ``lurewatch score`` compute it, its ``lang`` counting as a label
+(``und``, a missing one: detected). Rows without a ``group`` are grouped by a near-duplicate
+key so reposted templates never straddle a train/test split.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.features import model_input
+from models.features import ModelInput
+from pipeline.signals import post_signals
 
 
 class DatasetError(ValueError):
@@ -24,7 +27,7 @@ class DatasetError(ValueError):
 @dataclass(frozen=True)
 class Example:
     id: str
-    text: str  # model_input(title, text): normalized text carrying its signals
+    input: ModelInput  # what the classifier reads (normalized text and signals)
     label: int
     lang: str
     source: str
@@ -68,10 +71,11 @@ def load_examples(path: Path) -> list[Example]:
             if label not in (0, 1):
                 raise DatasetError(f"{path}:{n}: label must be 0 or 1, got {label}")
             lang = str(row.get("lang") or "und")
-            mtext = model_input(row.get("title"), text or "", lang=None if lang == "und" else lang.split("/")[0])
+            sig = post_signals(row.get("title") or None, text or "", lang=lang, lang_source="label",
+                               region=row.get("region"))
             source = str(row.get("source") or default_source)
             group = row.get("group")
-            group = f"{source}:{group}" if group else f"dup:{near_duplicate_key(mtext)}"
-            out.append(Example(str(row.get("id") or f"{default_source}-{n}"), mtext, label,
+            group = f"{source}:{group}" if group else f"dup:{near_duplicate_key(sig.analysis_text)}"
+            out.append(Example(str(row.get("id") or f"{default_source}-{n}"), ModelInput.of_signals(sig), label,
                                lang, source, group, path.stem))
     return out

@@ -120,7 +120,7 @@ def choose_threshold(y: np.ndarray, p: np.ndarray) -> float:
 def out_of_fold(examples: Sequence[Example], weights: np.ndarray, n_splits: int,
                 progress: Progress) -> np.ndarray:
     """Out-of-fold probabilities of the training recipe, grouped by near-duplicate group."""
-    X = [e.text for e in examples]
+    X = [e.input for e in examples]
     y = np.array([e.label for e in examples])
     groups = [e.group for e in examples]
     oof = np.zeros(len(examples))

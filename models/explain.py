@@ -58,7 +58,7 @@ class Contribution:
 
 @lru_cache(maxsize=8)
 def _labels() -> dict[str, str]:
-    from pipeline.stages.indicators import load_indicators
+    from pipeline.indicators import load_indicators
 
     return {ind.id: ind.label for ind in load_indicators()}
 

@@ -22,8 +22,9 @@ def labelled_rows(store: Store) -> Iterator[dict[str, Any]]:
         label = r.triage.label
         if label not in (0, 1):
             continue
+        # the language and region the pipeline used, so training computes the same signals
         yield {"id": r.id, "title": r.title, "text": r.text, "label": int(label),
-               "lang": r.lang or "und", "source": f"store:{r.source_id}"}
+               "lang": r.lang or "und", "region": r.region, "source": f"store:{r.source_id}"}
 
 
 def export_labels(store: Store, path: Path) -> int:

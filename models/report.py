@@ -62,7 +62,7 @@ def run_evaluation(data: Sequence[Path], model_path: Path, out_dir: Path, *, n_s
     if held:
         model = read_model(model_path)
         progress(f"scoring {len(held)} held-out examples with {model.version}")
-        p = model.pipeline.predict_proba([e.text for e in held])[:, 1]
+        p = model.pipeline.predict_proba([e.input for e in held])[:, 1]
         yh = np.array([e.label for e in held])
         result["held_out"] = {"model_version": model.version, "threshold": model.threshold,
                               **report(held, p, model.threshold)}

@@ -87,7 +87,7 @@ def load_data(data: Sequence[Path], seed_weight: float, progress: Progress
 
 def _predict(model: Model | Any, examples: Sequence[Example]) -> np.ndarray:
     pipeline = model.pipeline if isinstance(model, Model) else model
-    return pipeline.predict_proba([e.text for e in examples])[:, 1] if examples else np.zeros(0)
+    return pipeline.predict_proba([e.input for e in examples])[:, 1] if examples else np.zeros(0)
 
 
 def train(data: Sequence[Path], out: Path, *, seed_weight: float = 3.0, n_splits: int = 5,
@@ -105,7 +105,7 @@ def train(data: Sequence[Path], out: Path, *, seed_weight: float = 3.0, n_splits
     oof_report = report(train_ex, oof, threshold)
     progress("fitting the candidate on all training examples")
     model = build_pipeline()
-    model.fit([e.text for e in train_ex], y, clf__sample_weight=w_train)
+    model.fit([e.input for e in train_ex], y, clf__sample_weight=w_train)
     held_p = _predict(model, held)
     cand_held = by_set(held, held_p, threshold)
     held_report = report(held, held_p, threshold) if held else {}
@@ -202,9 +202,10 @@ def render_card(card: dict[str, Any]) -> str:
 
 **Model.** One scikit-learn Pipeline (models/classifier.py): TF-IDF word 1–2-grams and
 character 2–4-grams within words over the normalized title and text (addresses masked),
-indicator and identifier signals (pipeline/features.py), logistic regression calibrated with
-sigmoid (3-fold). Saved with skops; loading refuses types outside scikit-learn, numpy, scipy
-and pipeline.features.
+indicator and identifier signals (models/features.py; the signals of each row computed by
+pipeline.signals.post_signals, as the daily pipeline and `lurewatch score` compute them),
+logistic regression calibrated with sigmoid (3-fold). Saved with skops; loading refuses any
+type outside the exact list in models/persist.py.
 
 **Threshold.** {card['threshold']:.2f}; {card['threshold_method']}.
 

@@ -165,7 +165,7 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline.stages.extract import extract_file
+    from pipeline.extracting import extract_file
 
     n = extract_file(args.input, args.output)
     console.print(f"extracted identifiers from {n} posts → {args.output}")
@@ -402,8 +402,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from models.dataset import DatasetError
     from models.persist import ModelError
     from pipeline.crawl import CrawlError
+    from pipeline.posts import InputError
     from pipeline.quickstart import DemoError
-    from pipeline.scoring import InputError
     from pipeline.store.base import StoreError
     from spiders.register import RegisterError
 

@@ -21,11 +21,12 @@ from importlib import resources
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Record schema versions :meth:`Record.from_dict` reads (older ones are upgraded on read).
-#: v2 renamed triage statuses (reviewing → in_review, confirmed → actioned) and added tags.
-READABLE_SCHEMA_VERSIONS = (1, 2)
+#: v2 renamed triage statuses (reviewing → in_review, confirmed → actioned) and added tags;
+#: v3 added ``lang_source`` and ``region`` (see pipeline.signals).
+READABLE_SCHEMA_VERSIONS = (1, 2, 3)
 
 #: Query parameters that never change what a page says (tracking, sessions).
 _TRACKING_PARAMS = frozenset(
@@ -146,6 +147,11 @@ class Record:
     title: str | None = None
     published_at: str | None = None
     lang: str | None = None
+    #: who gave ``lang``: spider (at capture), label (with an offline or labelled post) or
+    #: detected (by the signals stage); None before the signals stage
+    lang_source: str | None = None
+    #: ISO 3166-1 alpha-2 region of the source (the register), read by the phone finder
+    region: str | None = None
     http_status: int = 200
     author: str | None = None
     warc_file: str | None = None
@@ -215,13 +221,15 @@ class Record:
 
 def upgrade(data: dict[str, Any]) -> dict[str, Any]:
     """A copy of record dict ``data`` at the current SCHEMA_VERSION (v1 → v2: triage status
-    names); dicts already current are returned as a shallow copy."""
+    names; v2 → v3: nothing to change, the new fields are optional); dicts already current
+    are returned as a shallow copy."""
     d = dict(data)
     if d.get("schema_version") == 1:
-        d["schema_version"] = SCHEMA_VERSION
         triage = d.get("triage")
         if isinstance(triage, dict) and triage.get("status") in _V1_STATUSES:
             d["triage"] = {**triage, "status": _V1_STATUSES[triage["status"]]}
+    if d.get("schema_version") in (1, 2):
+        d["schema_version"] = SCHEMA_VERSION
     return d
 
 

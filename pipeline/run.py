@@ -1,22 +1,25 @@
 """One day's run: crawl every enabled source for a partition, then process the partition
-(normalize → extract → indicators → score → index). Used by the CLI (``lurewatch run``) and
-by the Airflow DAG (one task per step)."""
+(signals: normalize → extract → indicators; score; index). Used by the CLI (``lurewatch
+run``) and by the Airflow DAG (one task per step)."""
 
 from __future__ import annotations
 
 import json
 import logging
+import multiprocessing as mp
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from itertools import chain, islice
 from typing import Any
 
+from models.persist import load_model
 from pipeline.records import Record, RecordError
 from pipeline.settings import Settings
-from pipeline.stages.extract import extract
 from pipeline.stages.index import index
-from pipeline.stages.indicators import indicators
-from pipeline.stages.normalize import normalize
 from pipeline.stages.score import score
+from pipeline.stages.signals import signals
 from pipeline.store import open_store
 from pipeline.store.base import UpsertResult
 from pipeline.store.lifecycle import RemovalEntry
@@ -78,10 +81,54 @@ def read_removals(settings: Settings, partition: str, summary: ProcessSummary) -
     return entries
 
 
+#: records per task sent to a worker process, and the fewest records worth starting workers for
+CHUNK = 128
+MIN_POOLED = 256
+
+
+def analyze(records: Iterable[Record], settings: Settings) -> Iterator[Record]:
+    """The analysis stages chained, in this process: signals → score."""
+    return score(signals(records, settings=settings), settings=settings)
+
+
+def _analyze_chunk(chunk: list[Record]) -> list[Record]:
+    return list(analyze(chunk, _WORKER_SETTINGS))
+
+
+_WORKER_SETTINGS: Settings
+
+
+def _start_worker(settings: Settings) -> None:
+    global _WORKER_SETTINGS
+    _WORKER_SETTINGS = settings
+
+
 def enrich(records: Iterable[Record], settings: Settings) -> Iterator[Record]:
-    """The analysis stages chained: normalize → extract → indicators → score."""
-    return score(indicators(extract(normalize(records, settings=settings), settings=settings),
-                            settings=settings), settings=settings)
+    """:func:`analyze` over ``records`` in ``settings.workers`` processes, in order; in this
+    process when there is one worker, fewer than :data:`MIN_POOLED` records, or when this
+    process may not start others (a daemonic worker, such as Celery's prefork pool)."""
+    it = iter(records)
+    head = list(islice(it, MIN_POOLED))
+    if settings.workers <= 1 or len(head) < MIN_POOLED:
+        yield from analyze(chain(head, it), settings)
+        return
+    if mp.current_process().daemon:
+        log.info("process stage: in one process (a daemonic process cannot start workers)")
+        yield from analyze(chain(head, it), settings)
+        return
+    # Workers are forked after the model is loaded here, so they start with it in memory.
+    load_model(settings.model_path)
+    rest = chain(head, it)
+    chunks = iter(lambda: list(islice(rest, CHUNK)), [])
+    with ProcessPoolExecutor(settings.workers, mp_context=mp.get_context("fork"),
+                             initializer=_start_worker, initargs=(settings,)) as pool:
+        pending: deque[Future[list[Record]]] = deque()
+        for chunk in chunks:  # at most two chunks per worker in flight, results in order
+            pending.append(pool.submit(_analyze_chunk, chunk))
+            if len(pending) >= 2 * settings.workers:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
 
 
 def process_partition(partition: str, settings: Settings) -> ProcessSummary:

@@ -35,6 +35,7 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
                              "User-Agent sent by spiders"),
     "LUREWATCH_ALLOW_PRIVATE": ("0", "1 allows fetching private/loopback addresses (tests and the demo)"),
     "LUREWATCH_CRAWL_TIMEOUT": ("600", "seconds before a spider subprocess is stopped"),
+    "LUREWATCH_WORKERS": ("0", "processes the process stage scores in (0: one per CPU core)"),
     # crawl health monitors and crawl safety (Scrapy settings of the same name; these override them)
     "LUREWATCH_MONITOR_MIN_ITEMS": ("1", "a crawl with fewer records fails"),
     "LUREWATCH_MONITOR_MAX_ERROR_RATE": ("0.25", "a crawl whose share of failed requests is higher fails"),
@@ -118,6 +119,11 @@ def _es_settings(env: dict[str, str]) -> dict[str, Any]:
 COVERAGE_FIELDS = ("title", "text", "published_at", "url")
 
 
+def _cores() -> int:
+    """CPU cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def _resolve(path: str, base: Path) -> Path:
     p = Path(path).expanduser()
     return p if p.is_absolute() else (base / p).resolve()
@@ -143,6 +149,8 @@ class Settings:
     user_agent: str = SETTINGS_DOC["LUREWATCH_USER_AGENT"][0]
     allow_private: bool = False
     crawl_timeout: float = 600.0
+    #: processes the analysis stages run in (0: one per CPU core; 1: in the calling process)
+    workers: int = 1
     #: ``LUREWATCH_MONITOR_*`` / ``LUREWATCH_PAGE_CAP`` as validated strings, by variable name.
     crawl: dict[str, str] = field(default_factory=lambda: {n: SETTINGS_DOC[n][0] for n in CRAWL_SETTINGS})
 
@@ -163,6 +171,9 @@ class Settings:
             timeout = float(_env("LUREWATCH_CRAWL_TIMEOUT", e))
         except ValueError as exc:
             raise ConfigError("LUREWATCH_CRAWL_TIMEOUT must be a number of seconds") from exc
+        workers_raw = _env("LUREWATCH_WORKERS", e).strip()
+        if not workers_raw.isdigit():
+            raise ConfigError(f"LUREWATCH_WORKERS={workers_raw!r} must be a whole number >= 0 (0: one per core)")
         es_url = _env("LUREWATCH_ES_URL", e).strip() or None
         if es_url and not es_url.startswith(("http://", "https://")):
             raise ConfigError(
@@ -181,6 +192,7 @@ class Settings:
             user_agent=_env("LUREWATCH_USER_AGENT", e),
             allow_private=_env("LUREWATCH_ALLOW_PRIVATE", e).strip().lower() in {"1", "true", "yes"},
             crawl_timeout=timeout,
+            workers=int(workers_raw) or _cores(),
         )
 
     @property

@@ -56,7 +56,7 @@ class SearchResult:
 
 #: Fields an upsert may change on a record that already exists. Capture fields are
 #: immutable (same id ⇒ same capture) and ``triage`` belongs to investigators.
-DERIVED_FIELDS = ("lang", "norm_text", "entities", "indicators", "score", "flagged",
+DERIVED_FIELDS = ("lang", "lang_source", "region", "norm_text", "entities", "indicators", "score", "flagged",
                   "model_version", "stages", "lifecycle")
 
 #: Fields that may be used in ``filters`` and ``facets``. ``country`` is derived at index time

@@ -30,8 +30,9 @@ from elasticsearch import Elasticsearch, helpers
 from pipeline.records import upgrade
 from pipeline.store.base import StoreError
 
-#: v1: single index; v2: template + alias + backing indices, dates, countries, tags, keys.
-TEMPLATE_VERSION = 2
+#: v1: single index; v2: template + alias + backing indices, dates, countries, tags, keys;
+#: v3: lang_source and region (record schema 3).
+TEMPLATE_VERSION = 3
 
 _KW = {"type": "keyword"}
 _KW_LONG = {"type": "keyword", "ignore_above": 4096}
@@ -56,6 +57,8 @@ MAPPING: dict[str, Any] = {
         "text": {**_TEXT, "fields": {"raw": {"type": "keyword", "ignore_above": 256}}},
         "folded": _TEXT,
         "lang": _KW,
+        "lang_source": _KW,
+        "region": _KW,
         "http_status": {"type": "integer"},
         "author": {"type": "keyword", "ignore_above": 1024},
         "body_sha256": _KW,

@@ -15,8 +15,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from models.dataset import Example
 from models.evaluate import confound_check, in_holdout, split_holdout
+from models.features import ModelInput, analyze_chars, ngram_text
+from models.tfidf import FastTfidfVectorizer
 from pipeline.cli import main
-from pipeline.features import FastTfidfVectorizer, analyze_chars, ngram_text
 from pipeline.records import Record
 from pipeline.settings import PROJECT_ROOT, Settings
 from pipeline.store.sqlite import SQLiteStore
@@ -48,7 +49,7 @@ def test_evaluate_writes_tables_pr_curve_and_confusion(tmp_path: Path, capsys: p
 
 
 def _examples(langs_labels: list[tuple[str, int]]) -> list[Example]:
-    return [Example(f"x{i}", f"text {i}", label, lang, "s", f"g{i}", "data")
+    return [Example(f"x{i}", ModelInput(f"text {i}"), label, lang, "s", f"g{i}", "data")
             for i, (lang, label) in enumerate(langs_labels)]
 
 

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import skops.io as sio
 
 from models.dataset import DatasetError, load_examples, near_duplicate_key
 from models.evaluate import choose_threshold
+from models.features import ModelInput
 from models.persist import ModelError, load_model
 from pipeline.cli import main
 from pipeline.settings import PROJECT_ROOT
+from pipeline.signals import post_signals
 
 SEED = PROJECT_ROOT / "models" / "data" / "seed.jsonl"
 
@@ -61,16 +62,8 @@ def test_model_loads_with_allowlist_and_ranks(trained: Path) -> None:
     model = load_model(trained)
     scam = "Tuyển gấp nhân viên CSKH đi Campuchia, việc nhẹ lương cao 1500$, bao ăn ở, vé máy bay miễn phí. Liên hệ Telegram @tuyendung_88"
     ordinary = "Kế toán tổng hợp tại Công ty TNHH Minh Phát, Quận 7, TP.HCM. Nộp hồ sơ qua website công ty."
-    p = model.pipeline.predict_proba([scam, ordinary])[:, 1]
+    p, _ = model.score([ModelInput.of_signals(post_signals(None, t)) for t in (scam, ordinary)])
     assert p[0] > model.threshold > p[1]
-
-
-def test_untrusted_types_are_refused(tmp_path: Path) -> None:
-    path = tmp_path / "evil.skops"
-    sio.dump({"x": np.zeros(2), "f": __import__("os").getcwd}, path)
-    path.with_suffix(".card.json").write_text("{}", "utf-8")
-    with pytest.raises(ModelError, match="untrusted"):
-        load_model(path)
 
 
 def test_missing_model_says_what_to_do(tmp_path: Path) -> None:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from models.features import ENTITY_TYPES, ModelInput
 from pipeline.extractors import COMPONENTS, FINDS, components_for
-from pipeline.features import ENTITY_TYPES, find_signals
-from pipeline.stages.extract import find_entities
+from pipeline.extractors.find import find_entities
+from pipeline.signals import post_signals
 
 SEED = Path(__file__).resolve().parents[2] / "models" / "data" / "seed.jsonl"
 
@@ -43,8 +44,8 @@ def test_identifiers_the_model_reads_are_those_of_the_full_pipeline(field: str) 
 
 def test_signals_count_only_model_types() -> None:
     text = "Salary 1500 USD, age 18-30, work in Sihanoukville. Telegram: @hr_fastjob, call +855 12 345 678"
-    signals, _ = find_signals(None, text, "en")
-    assert sorted(signals.entity_types) == ["phone", "telegram"]
+    found = ModelInput.of_signals(post_signals(None, text, lang="en"))
+    assert sorted(found.entity_types) == ["phone", "telegram"]
     full = {f.type for f in find_entities(text, "en")}
     assert {"money", "age", "location"} <= full
 

@@ -16,7 +16,7 @@ from pipeline.extractors.literals import (
     scan_bounds,
     windowed_finditer,
 )
-from pipeline.stages.indicators import literal_positions, load_indicators
+from pipeline.indicators import literal_positions, load_indicators
 
 
 @pytest.mark.parametrize(("pattern", "expected"), [

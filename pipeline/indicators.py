@@ -1,6 +1,7 @@
-"""Stage 3: indicators. Runs the sourced patterns of ``pipeline/indicators.yaml`` over the
-normalized title and text and records every hit with its evidence span in the text as
-captured (``IndicatorHit.start``/``end`` index ``field`` exactly as given).
+"""Indicators: the sourced patterns of ``pipeline/indicators.yaml`` run over a post's
+normalized title and text; every hit keeps its evidence span in the text as captured
+(``IndicatorHit.start``/``end`` index ``field`` exactly as given). Called by
+:func:`pipeline.signals.post_signals`, which normalizes each field once and passes it in.
 
 Three kinds of catalogue entries, evaluated in this order:
 
@@ -14,7 +15,7 @@ Three kinds of catalogue entries, evaluated in this order:
    Its hits weigh 0; when it fires, every other hit of the post (singles and combinations)
    weighs ``context_factor`` (0.3) times its weight. A post quoting an ad inside a warning
    therefore keeps all its evidence but scores 0.3 of the ad. The stage applies the context
-   across title and text: a warning title down-weights the text's hits.
+   across title and text: a warning title down-weights the text's hits (:func:`post_hits`).
 """
 
 from __future__ import annotations
@@ -36,9 +37,8 @@ from pipeline.extractors.literals import (
     required_literals,
     scan_bounds,
 )
-from pipeline.records import IndicatorHit, Record
-from pipeline.settings import Settings
-from pipeline.textnorm import normalize_text
+from pipeline.records import IndicatorHit
+from pipeline.textnorm import NormText, normalize_text
 
 VERSION = "indicators.v2"
 
@@ -240,8 +240,8 @@ def _pattern_sets(positions: dict[str, list[int]] | None) -> Iterator[tuple[Indi
         yield flat[i]
 
 
-def _single_hits(text: str, field: str) -> list[IndicatorHit]:
-    norm = normalize_text(text)
+def _single_hits(text: str, field: str, norm: NormText) -> list[IndicatorHit]:
+    """Single-indicator hits in ``text`` (normalized as ``norm``), offsets into ``text``."""
     low = folded_cached(norm.text)
     positions = literal_positions(low) if low is not None else None
     hits: dict[tuple[str, int, int], IndicatorHit] = {}
@@ -297,17 +297,17 @@ def finalize(singles: list[IndicatorHit]) -> list[IndicatorHit]:
     return sorted(hits, key=lambda h: (h.field, h.start, h.id, h.end))
 
 
+def post_hits(fields: Iterable[tuple[str, str, NormText]]) -> list[IndicatorHit]:
+    """Every indicator hit of one post from its ``(field, text as captured, normalized text)``
+    fields (title, text): one per single indicator and evidence span, one per part of each
+    combination rule that fires across the fields, all weights down-weighted when the post is
+    a warning or news post (see module doc)."""
+    singles: list[IndicatorHit] = []
+    for name, text, norm in fields:
+        singles += _single_hits(text, name, norm)
+    return finalize(singles)
+
+
 def indicator_hits(text: str, field: str = "text") -> list[IndicatorHit]:
-    """Every indicator hit in ``text``: one per single indicator and evidence span, one per
-    part of each combination rule that fires, all weights down-weighted when the text is a
-    warning or news post (see module doc)."""
-    return finalize(_single_hits(text, field))
-
-
-def indicators(records: Iterable[Record], *, settings: Settings | None = None) -> Iterator[Record]:
-    for record in records:
-        singles = _single_hits(record.title, "title") if record.title else []
-        singles += _single_hits(record.text, "text")
-        record.indicators = finalize(singles)
-        record.stages["indicators"] = VERSION
-        yield record
+    """:func:`post_hits` of a post that is this one field (normalizes ``text``)."""
+    return post_hits([(field, text, normalize_text(text))])

@@ -35,13 +35,15 @@ def test_extract_contract(tmp_path: Path) -> None:
     assert isinstance(rows[1]["lang"], str)
     assert rows[1]["lang"]
     for post, row in zip(POSTS, rows, strict=True):
-        assert set(row) == {"id", "lang", "entities", "indicators"}
+        assert set(row) == {"id", "lang", "lang_source", "entities", "indicators"}
+        assert row["lang_source"] == ("label" if post.get("lang") else "detected")
         for e in row["entities"]:
             assert e["type"] in ENTITY_TYPES
+            assert e["field"] == "text"
             assert 0 <= e["start"] < e["end"] <= len(post["text"])
         for h in row["indicators"]:
-            assert set(h) == {"id", "start", "end", "weight"}
-            assert 0 <= h["start"] < h["end"] <= len(post["text"])
+            assert set(h) == {"id", "start", "end", "weight", "field"}
+            assert 0 <= h["start"] < h["end"] <= len(post[h["field"]])
     got = {(e["type"], e["value"], POSTS[0]["text"][e["start"]:e["end"]]) for e in rows[0]["entities"]}
     assert ("phone", "+84912345678", "０９１２\u200b３４５ ６７８") in got
     assert ("zalo", "+84912345678", "０９１２\u200b３４５ ６７８") in got

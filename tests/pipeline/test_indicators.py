@@ -6,8 +6,9 @@ from importlib import resources
 import pytest
 import yaml
 
+from pipeline.indicators import indicator_hits, load_indicators
 from pipeline.records import Record
-from pipeline.stages.indicators import indicator_hits, indicators, load_indicators
+from pipeline.stages.signals import signals
 
 CATALOGUE = yaml.safe_load(resources.files("pipeline").joinpath("indicators.yaml").read_text("utf-8"))
 RECRUITMENT_GROUPS = ("JOB", "TRV", "LOC", "CON", "EMP", "REQ", "FEE", "DOC", "URG")
@@ -200,7 +201,7 @@ def test_warning_title_down_weights_the_text_in_the_stage() -> None:
     rec = Record.from_capture(source_id="s", source_kind="feed", url="https://news.example/a", text=AD,
                               title="Cảnh báo: tuyển dụng đi Sihanoukville", body_sha256="0" * 64,
                               fetched_at="2026-01-01T00:00:00Z", partition="2026-01-01")
-    (out,) = indicators([rec])
+    (out,) = signals([rec])
     text_hits = [h for h in out.indicators if h.field == "text"]
     assert _total(text_hits) == pytest.approx(0.3 * _total(indicator_hits(AD)))
     assert any(h.id == "CTX-WARN" and h.field == "title" for h in out.indicators)

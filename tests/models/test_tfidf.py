@@ -1,7 +1,7 @@
-"""The fast n-gram counting (:class:`pipeline.features.FastTfidfVectorizer`, the masks of
-:func:`pipeline.features.ngram_text`) gives exactly scikit-learn's feature matrix, and the
+"""The fast n-gram counting (:class:`models.tfidf.FastTfidfVectorizer`, the masks of
+:func:`models.features.ngram_text`) gives exactly scikit-learn's feature matrix, and the
 classifier's probabilities do not change: on random text, on the seed set, with the shipped
-model (trained with a plain word ``TfidfVectorizer``) and with a freshly trained one."""
+model and with a freshly trained one."""
 
 from __future__ import annotations
 
@@ -16,24 +16,18 @@ from typing import Any
 import numpy as np
 import pytest
 import scipy.sparse as sp
-import skops.io as sio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
-import pipeline.features as features
-from models.classifier import build_pipeline, fast_transforms, slim
+import models.features as features
+import models.tfidf as tfidf
+from models.classifier import build_pipeline, slim
+from models.features import ModelInput, analyze_chars, char_ngrams, ngram_text
 from models.persist import load_model, save_model
-from pipeline.features import (
-    WORD_PATTERN,
-    FastTfidfVectorizer,
-    ModelText,
-    Signals,
-    analyze_chars,
-    model_input,
-    ngram_text,
-)
+from models.tfidf import WORD_PATTERN, FastTfidfVectorizer
+from pipeline.posts import signals_of
 from pipeline.settings import PROJECT_ROOT
 
 SEED = PROJECT_ROOT / "models" / "data" / "seed.jsonl"
@@ -151,7 +145,7 @@ def test_tokens_are_the_words_tokens(text: str) -> None:
 def test_char_ngrams_are_char_wb() -> None:
     ref = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), lowercase=False).build_analyzer()
     for word in ["a", "ab", "abc", "abcd", "abcdefgh", "中", "中文", "งานออนไลน์", "e\u0301"]:
-        assert features._char_ngrams(word) == ref(word)
+        assert char_ngrams(word) == ref(word)
     text = "Ab  c\tdéf\n中文 x"
     assert analyze_chars(text) == ref(ngram_text(text))
 
@@ -246,14 +240,14 @@ def test_word_numbering_starts_afresh_when_full(monkeypatch: pytest.MonkeyPatch)
     word = word_vectorizer(min_df=2).fit(docs)
     char = TfidfVectorizer(analyzer=analyze_chars, min_df=2, sublinear_tf=True, dtype=np.float32).fit(docs)
     fast_word, fast_char = as_fast(word), as_fast(char)
-    monkeypatch.setattr(features, "_WORDS_MAX", 300)
-    monkeypatch.setattr(features, "_WORDS", features._Words())
-    before = features._WORDS
+    monkeypatch.setattr(tfidf, "_WORDS_MAX", 300)
+    monkeypatch.setattr(tfidf, "_WORDS", tfidf._Words())
+    before = tfidf._WORDS
     for i in range(0, 120, 20):
         batch = docs[i:i + 20]
         assert_same(fast_word.transform(batch), word.transform(batch))
         assert_same(fast_char.transform(batch), char.transform(batch))
-    assert features._WORDS is not before
+    assert tfidf._WORDS is not before
 
 
 def test_tables_follow_the_vocabulary() -> None:
@@ -270,20 +264,6 @@ def test_tables_follow_the_vocabulary() -> None:
     uni = word_vectorizer(ngram_range=(1, 1))
     uni.vocabulary_, uni._tfidf = other.vocabulary_, other._tfidf
     assert_same(fast.transform(docs), uni.transform(docs))
-
-
-def test_word_numbers_are_handed_over_only_for_the_same_documents() -> None:
-    docs = ["việc làm lương cao", "lương cao việc nhẹ", "online job pays well", "job online"]
-    word = word_vectorizer().fit(docs)
-    char = TfidfVectorizer(analyzer=analyze_chars, dtype=np.float32).fit(docs)
-    fast_word, fast_char = as_fast(word), as_fast(char)
-    batch = list(docs)
-    fast_word.transform(batch)
-    batch[1] = "job job job"  # the same list, another document
-    assert_same(fast_char.transform(batch), char.transform(batch))
-    fast_word.transform(docs)
-    assert_same(fast_word.transform(docs[:2]), word.transform(docs[:2]))
-    assert_same(fast_char.transform(docs), char.transform(docs))
 
 
 def test_concurrent_transforms_agree() -> None:
@@ -318,11 +298,11 @@ def _seed_rows() -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def seed_inputs() -> list[ModelText]:
-    return [model_input(r.get("title"), r["text"], lang=r.get("lang")) for r in _seed_rows()]
+def seed_inputs() -> list[ModelInput]:
+    return [ModelInput.of_signals(signals_of({"id": i, **r})) for i, r in enumerate(_seed_rows())]
 
 
-def reference_features(pipe: Pipeline, inputs: list[str]) -> Any:
+def reference_features(pipe: Pipeline, inputs: list[ModelInput]) -> Any:
     blocks = []
     for _, step in pipe.named_steps["features"].transformer_list:
         ref = as_sklearn(step) if isinstance(step, TfidfVectorizer) else step
@@ -330,7 +310,7 @@ def reference_features(pipe: Pipeline, inputs: list[str]) -> Any:
     return sp.hstack(blocks).tocsr()
 
 
-def check_model(pipe: Pipeline, inputs: list[str]) -> None:
+def check_model(pipe: Pipeline, inputs: list[ModelInput]) -> None:
     fast = pipe.named_steps["features"].transform(inputs)
     ref = reference_features(pipe, inputs)
     assert_same(fast, ref)
@@ -355,24 +335,16 @@ def test_seed_texts_with_classifier_settings() -> None:
         assert_same(vec.transform(docs[::-1]), as_sklearn(vec).transform(docs[::-1]))
 
 
-def test_shipped_model_scores_as_before(seed_inputs: list[ModelText]) -> None:
-    raw = sio.load(SHIPPED, trusted=sio.get_untrusted_types(file=SHIPPED))
-    assert type(raw.named_steps["features"].transformer_list[0][1]) is TfidfVectorizer
+def test_shipped_model_counts_as_sklearn(seed_inputs: list[ModelInput]) -> None:
     model = load_model(SHIPPED)
     steps = dict(model.pipeline.named_steps["features"].transformer_list)
-    assert type(steps["word"]) is FastTfidfVectorizer
-    assert uses_fast_counting(steps["word"])
-    assert type(steps["char"]) is FastTfidfVectorizer
-    assert uses_fast_counting(steps["char"])
-    assert steps["word"].get_params() == raw.named_steps["features"].transformer_list[0][1].get_params()
+    for name in ("word", "char"):
+        assert type(steps[name]) is FastTfidfVectorizer
+        assert uses_fast_counting(steps[name])
     check_model(model.pipeline, seed_inputs)
-    texts = [str(x) for x in seed_inputs[:50]]
-    assert np.abs(model.pipeline.predict_proba(texts) - raw.predict_proba(texts)).max() <= 1e-12
-    assert fast_transforms(model.pipeline) is model.pipeline
-    assert dict(model.pipeline.named_steps["features"].transformer_list)["word"] is steps["word"]
 
 
-def test_fresh_model_scores_as_sklearn_and_survives_saving(seed_inputs: list[ModelText], tmp_path: Path) -> None:
+def test_fresh_model_scores_as_sklearn_and_survives_saving(seed_inputs: list[ModelInput], tmp_path: Path) -> None:
     rows = _seed_rows()
     pipe = build_pipeline(max_features=8000).fit(seed_inputs[:250], [r["label"] for r in rows[:250]])
     check_model(pipe, seed_inputs)
@@ -380,54 +352,21 @@ def test_fresh_model_scores_as_sklearn_and_survives_saving(seed_inputs: list[Mod
     save_model(slim(pipe), {"threshold": 0.5, "model_version": "test"}, path, "card")
     loaded = load_model(path)
     check_model(loaded.pipeline, seed_inputs)
-    plain = [ModelText(str(x), Signals()) for x in seed_inputs]
-    assert np.abs(loaded.pipeline.predict_proba(plain) - pipe.predict_proba(plain)).max() <= 1e-12
+    assert np.abs(loaded.pipeline.predict_proba(seed_inputs) - pipe.predict_proba(seed_inputs)).max() <= 1e-12
 
 
-WORD_CHARS = "ab中กข่é\u0301_-.@1" + "\U0001F600\U00020000" + "zq"
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet=WORD_CHARS, min_size=1, max_size=4), min_size=1, max_size=60),
-       st.lists(st.text(alphabet=WORD_CHARS + "\U0001F601xyz", min_size=1, max_size=9), min_size=1, max_size=40))
-def test_gram_codes_find_the_columns_a_dictionary_lookup_finds(vocab_words: list[str], words: list[str]) -> None:
-    """The array lookup of new words' character n-grams (numbers in base A+1, a hash table)
-    gives per word the columns a dictionary lookup of its char_wb n-grams gives, in any
-    script, astral characters and characters outside the vocabulary included."""
-    grams = sorted({g for w in vocab_words for g in features._char_ngrams(w)})
-    vocab = {g: i for i, g in enumerate(grams)}
-    got = features._GramCodes(vocab).columns(words)
-    assert got is not None
-    cols, lens = got
-    expected = [sorted(c for c in (vocab.get(g) for g in features._char_ngrams(w)) if c is not None) for w in words]
-    assert lens.tolist() == [len(e) for e in expected]
-    starts = np.concatenate(([0], np.cumsum(lens)))
-    assert [sorted(cols[a:b].tolist()) for a, b in zip(starts[:-1], starts[1:], strict=True)] == expected
-
-
-def test_gram_codes_on_the_shipped_vocabulary() -> None:
+def test_new_words_columns_are_their_char_ngrams() -> None:
+    """A word first seen at scoring time gets the columns of its char_wb n-grams, in any
+    script, astral characters and lone surrogates (valid in a JSON string) included."""
+    words = ["\ud800bad", "x\ud800", "bad", "\udfff", "\U0001F600ab", "กข่"]
+    vocab = {g: i for i, g in enumerate(sorted({g for w in ("bad", "x\ud800", "\U0001F600a") for g in char_ngrams(w)}))}
+    ref = TfidfVectorizer(analyzer=analyze_chars, dtype=np.float32)
+    ref.fit(["bad x\ud800 \U0001F600a"])
+    assert set(ref.vocabulary_) == set(vocab)
+    docs = [" ".join(words[i:]) for i in range(len(words))]
+    assert_same(as_fast(ref).transform(docs), ref.transform(docs))
     model = load_model(SHIPPED)
-    vec = dict(model.pipeline.named_steps["features"].transformer_list)["char"]
-    words = ngram_text(" ".join(json.loads(line)["text"] for line in SEED.read_text("utf-8").splitlines()[:60])).split()
-    cols, lens = features._GramCodes(vec.vocabulary_).columns(words)
-    starts = np.concatenate(([0], np.cumsum(lens)))
-    for w, a, b in zip(words, starts[:-1], starts[1:], strict=True):
-        want = sorted(c for c in map(vec.vocabulary_.get, features._char_ngrams(w)) if c is not None)
-        assert sorted(cols[a:b].tolist()) == want
-
-
-def test_lone_surrogates_are_scored() -> None:
-    """A text holding a lone surrogate (valid in a JSON string) is counted like any other:
-    the array lookup of new words gives what the dictionary lookup gives, and the shipped
-    model scores it."""
-    vocab = {g: i for i, g in enumerate(sorted({*features._char_ngrams("bad"), *features._char_ngrams("x\ud800")}))}
-    words = ["\ud800bad", "x\ud800", "bad", "\udfff"] * 3
-    cols, lens = features._GramCodes(vocab).columns(words)
-    starts = np.concatenate(([0], np.cumsum(lens)))
-    expected = [sorted(c for c in (vocab.get(g) for g in features._char_ngrams(w)) if c is not None) for w in words]
-    assert [sorted(cols[a:b].tolist()) for a, b in zip(starts[:-1], starts[1:], strict=True)] == expected
-    model = load_model(SHIPPED)
-    posts = [model_input(None, f"job offer {i} " + "word" * i + " \ud800bad text") for i in range(20)]
+    posts = [ModelInput(f"job offer {i} " + "word" * i + " \ud800bad text") for i in range(20)]
     probs = model.pipeline.predict_proba(posts)[:, 1]
     assert len(probs) == 20
     assert all(0 <= p <= 1 for p in probs)

@@ -4,8 +4,9 @@ import pytest
 import spacy
 
 from pipeline.extractors import COMPONENTS, ENTITY_TYPES
+from pipeline.extractors.find import find_entities, find_identifiers, identifier_pipeline
 from pipeline.records import Record
-from pipeline.stages.extract import entities_for, extract, find_entities, find_identifiers, identifier_pipeline
+from pipeline.stages.signals import signals
 
 
 @pytest.mark.parametrize(("text", "lang", "expected"), [
@@ -23,7 +24,7 @@ from pipeline.stages.extract import entities_for, extract, find_entities, find_i
      [("url", "https://careers.example.com/jobs/42", "https://careers.example.com/jobs/42")]),
 ])
 def test_identifiers(text: str, lang: str | None, expected: list[tuple[str, str, str]]) -> None:
-    got = sorted((e.type, e.value, text[e.start:e.end]) for e in entities_for(text, lang))
+    got = sorted((e.type, e.value, text[e.start:e.end]) for e in find_entities(text, lang))
     assert got == sorted(expected)
 
 
@@ -34,7 +35,7 @@ def test_email_is_not_a_telegram_handle() -> None:
 
 def test_obfuscated_digits_map_to_original_span() -> None:
     text = "Zalo: ０９１２\u200b３４５ ６７８"
-    (ent,) = [e for e in entities_for(text, "vi") if e.type == "phone"]
+    (ent,) = [e for e in find_entities(text, "vi") if e.type == "phone"]
     assert ent.value == "+84912345678"
     assert text[ent.start:ent.end].startswith("０９１２")
 
@@ -59,10 +60,10 @@ def test_stage_sets_entities_on_title_and_text() -> None:
                             title="Tuyển CSKH @tuyendung_88", text="Gọi 0912 345 678",
                             body_sha256="0" * 64, fetched_at="2026-11-28T00:00:00+00:00",
                             partition="2026-11-28", lang="vi")
-    (out,) = list(extract([r]))
+    (out,) = list(signals([r]))
     fields = {(e.field, e.type) for e in out.entities}
     assert fields == {("title", "telegram"), ("text", "phone")}
-    assert out.stages["extract"] == "extract.v2"
+    assert out.stages["extract"] == "extract.v3"
 
 
 POST = ("Tuyển 20 bạn CSKH đi Ｃａｍｐｕｃｈｉａ (Xi-ha-núc), lương 25–35 triệu/tháng, tuổi từ 18 đến 30. "
@@ -95,16 +96,3 @@ def test_every_type_and_offsets_into_original_text() -> None:
 def test_find_identifiers_keeps_tuple_contract() -> None:
     got = find_identifiers("Call +855 96 765 4321 or mail a.b@example.com")
     assert got == [("phone", "+855967654321", 5, 21), ("email", "a.b@example.com", 30, 45)]
-
-
-def test_each_language_gets_its_own_tokenizer_with_the_components() -> None:
-    vi, th, km = identifier_pipeline("vi"), identifier_pipeline("th"), identifier_pipeline("km")
-    assert vi.lang == "vi"
-    assert th.lang == "th"
-    assert km.lang == "xx"
-    assert identifier_pipeline("vi") is vi
-    doc = vi.make_doc("Liên hệ Zalo 0912 345 678 nhân viên chăm sóc khách hàng")
-    doc.user_data["lang"] = "vi"
-    doc = vi(doc)
-    assert "nhân viên" in [t.text for t in doc]  # pyvi word segmentation
-    assert {s.label_ for s in doc.spans["identifiers"]} >= {"zalo", "phone"}
