@@ -9,7 +9,6 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export AIRFLOW_HOME ?= $(CURDIR)/.airflow
 export XDG_STATE_HOME ?= $(CURDIR)/var/state
-export PYTHAINLP_DATA ?= $(CURDIR)/var/pythainlp-data
 DEMO_DATA ?= $(CURDIR)/var/demo
 
 .PHONY: demo test install lint lock clean help
@@ -17,7 +16,7 @@ DEMO_DATA ?= $(CURDIR)/var/demo
 help:
 	@echo "make demo   run the daily monitoring DAG on the bundled demo sources (embedded store)"
 	@echo "make test   run the whole test suite (starts and stops a real Elasticsearch node)"
-	@echo "make lint   ruff over the project"
+	@echo "make lint   ruff, the import contracts (.importlinter) and module sizes"
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "LureWatch needs Python 3.11 (set PYTHON=python3.11)")'
@@ -35,6 +34,8 @@ test: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	PYTHONPATH=$(CURDIR)/scripts $(VENV)/bin/lint-imports
+	$(VENV)/bin/python scripts/check_module_size.py
 
 lock:
 	$(PYTHON) -m uv lock

@@ -1,4 +1,4 @@
-"""The classifier's cost alone: ``pipeline.stages.score.score_inputs`` (features, calibrated
+"""The classifier's cost alone: ``models.persist.Model.score`` (features, calibrated
 regression) on model inputs computed beforehand, and a check that the fast feature code gives
 scikit-learn's feature matrix and probabilities.
 
@@ -75,24 +75,24 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=REPEAT, help=f"timed passes (default {REPEAT})")
     args = ap.parse_args()
 
+    from models.features import ModelInput
     from models.persist import load_model
-    from pipeline.scoring import _signals
+    from pipeline.posts import signals_of
     from pipeline.settings import Settings
-    from pipeline.stages.score import score_inputs
 
     model = load_model(args.model or Settings.from_env().model_path)
     for path in args.data or [SEED]:
-        inputs = [_signals(p)[0] for p in load(path)[:WARMUP + SAMPLE]]
+        inputs = [ModelInput.of_signals(signals_of(p)) for p in load(path)[:WARMUP + SAMPLE]]
         warm, timed = inputs[:WARMUP], inputs[WARMUP:]
-        score_inputs(model, warm)
+        model.score(warm)
         wall, cpu = [], []
         for _ in range(args.repeat):
             clear_text_caches()
             t, c = time.perf_counter(), time.process_time()
-            score_inputs(model, timed)
+            model.score(timed)
             cpu.append((time.process_time() - c) / len(timed) * 1e6)
             wall.append((time.perf_counter() - t) / len(timed) * 1e6)
-        print(f"{path.name}: {len(timed)} posts, score_inputs {min(wall):.0f} µs/post best ({wall[0]:.0f} first "
+        print(f"{path.name}: {len(timed)} posts, Model.score {min(wall):.0f} µs/post best ({wall[0]:.0f} first "
               f"pass); CPU time {min(cpu):.0f} ({cpu[0]:.0f})")
         if args.check:
             print("  ", compare(model.pipeline, inputs))

@@ -2,20 +2,20 @@
 
     .venv/bin/python bench/scoring.py [--data FILE ...] [--sample 400] [--model PATH]
 
-LureWatch: ``pipeline.scoring.score_posts``, exactly what ``lurewatch score`` runs per post —
-language id, normalization, identifier extraction (the extractor components of the
-language's spaCy pipeline up to the last one finding a type the model reads: URLs, e-mails,
-wallets, messaging handles, phones), indicators with combination and context rules, the
-classifier (word and character TF-IDF, signals, calibrated logistic regression) and the
-explanation of every post. A second column runs all eight extractors (money, ages and places
-too, as the daily pipeline's extract stage does; same output); it is timed after the first
-column on the same posts, so only its best pass is shown.
+LureWatch: ``pipeline.scoring.score_posts``, exactly what ``lurewatch score`` runs per post
+— language id, normalization, identifier extraction (the extractor components up to the last
+one finding a type the model reads: URLs, e-mails, wallets, messaging handles, phones),
+indicators with combination and context rules, the classifier (word and character TF-IDF,
+signals, calibrated logistic regression) and the explanation of every post. A second column
+runs all eight extractors (money, ages and places too, as the daily pipeline's extract stage
+does; same output); it is timed after the first column on the same posts, so only its best
+pass is shown.
 Baseline: scikit-learn ``TfidfVectorizer`` (word 1–2-grams) + ``LogisticRegression``, trained
 in this run on the same posts, scoring their raw text (``predict_proba``).
 
 One core: the process is pinned to one CPU and BLAS/OpenMP use one thread. First the
-identifier pipeline of every language language id can return is built (once per process in a
-long-running scorer; Chinese loads jieba's dictionary), its time printed. Each file's posts
+identifier pipeline and the language detector are built (once per process in a long-running
+scorer), their time printed. Each file's posts
 are split into a warm-up part (150 posts: loads models and spaCy pipelines and fills the
 per-word and per-pattern caches a long-running scorer has warm; not timed) and a timed part
 of ``--sample`` posts never seen before, so no per-text cache makes a post cheaper than a new
@@ -78,17 +78,14 @@ def baseline_model(rows: list[dict[str, Any]]) -> Any:
 
 
 def clear_text_caches() -> None:
-    """Forget everything cached per text (normalization, the finders' per-text results, the
-    n-gram text), so a repeated post costs what a new one would. Caches keyed by words or by
-    pattern sets stay warm, as in a long-running scorer."""
-    from pipeline.features import _ngram_text
+    """Forget anything still cached per text (older builds cached normalization and the
+    finders' per-text results), so a repeated post costs what a new one would. Caches keyed
+    by words or by pattern sets stay warm, as in a long-running scorer."""
+    from pipeline import extractors, textnorm
 
-    from pipeline.extractors import clear_caches
-    from pipeline.textnorm import normalize_text
-
-    clear_caches()
-    _ngram_text.cache_clear()
-    normalize_text.cache_clear()
+    for cached in (getattr(textnorm.normalize_text, "cache_clear", None), getattr(extractors, "clear_caches", None)):
+        if cached is not None:
+            cached()
 
 
 def timed(fn: Any, posts: list[dict[str, Any]], repeat: int = REPEAT) -> tuple[float, float]:
@@ -121,15 +118,14 @@ def main() -> int:
         os.environ["LUREWATCH_MODEL"] = str(args.model)
         settings = Settings.from_env()
 
-    # A long-running scorer builds each language's pipeline once (Chinese loads jieba's
-    # dictionary, ~0.5 s): done before timing, and reported.
-    from pipeline.stages.extract import identifier_pipeline
-
-    from pipeline.langid import DETECTED
+    # A long-running scorer builds the identifier pipeline and the language detector once:
+    # done before timing, and reported.
+    from pipeline.extractors.find import identifier_pipeline
+    from pipeline.langid import detect
 
     t = time.perf_counter()
-    for lang in DETECTED:
-        identifier_pipeline(None if lang == "und" else lang)
+    identifier_pipeline()
+    detect("warm up the language detector")
     startup = time.perf_counter() - t
 
     def lurewatch(posts: list[dict[str, Any]]) -> None:
@@ -168,8 +164,8 @@ def main() -> int:
         chars = statistics.median(len(p["text"]) + len(p["title"] or "") for p in all_timed)
         results.append(("the files mixed (other posts, half a sample each)", len(all_timed), chars, lw, ev, bl))
 
-    print(f"Python {platform.python_version()}, one core, {time.strftime('%Y-%m-%d')}; the pipelines of "
-          f"{len(DETECTED)} languages built before timing in {startup:.1f} s\n")
+    print(f"Python {platform.python_version()}, one core, {time.strftime('%Y-%m-%d')}; the identifier "
+          f"pipeline and language detector built before timing in {startup:.1f} s\n")
     print("| posts | n | median chars | `lurewatch score` posts/s, best (first pass) | with every identifier type, "
           "best | TF-IDF + LR posts/s, best | ratio |")
     print("|---|---|---|---|---|---|---|")

@@ -152,3 +152,18 @@ RecordFactory = Callable[..., Record]
 @pytest.fixture
 def record_factory() -> RecordFactory:
     return make_record
+
+
+@pytest.fixture
+def ids() -> Callable[[list[Record]], list[str]]:
+    """The ids of records, in order."""
+    return lambda records: [r.id for r in records]
+
+
+@pytest.fixture
+def hit_ids() -> Callable[..., set[str]]:
+    """The ids of a store's search hits (first 100)."""
+    def hit_ids(store: Store, query: str | None = None, **kwargs: Any) -> set[str]:
+        return {h.record.id for h in store.search(query, size=100, **kwargs).hits}
+
+    return hit_ids
