@@ -6,7 +6,7 @@ deterministic (canonical URL + content hash), so every stage and every store wri
 upsert and re-running a day never duplicates.
 
 The JSON Schema in ``pipeline/schema/record.schema.json`` is the boundary contract;
-:func:`validate` checks a record dict against it.
+:func:`validate` checks a record dict against it (compiled once by fastjsonschema).
 """
 
 from __future__ import annotations
@@ -14,12 +14,15 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import re
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import fastjsonschema
 
 SCHEMA_VERSION = 3
 
@@ -241,126 +244,30 @@ def json_schema() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
-def _validator() -> Any:
-    import jsonschema
-
-    return jsonschema.Draft202012Validator(json_schema())
+def _compiled() -> Callable[[Any], Any]:
+    """The schema compiled to Python by fastjsonschema (once, at first use). ``format`` is an
+    annotation only, as draft 2020-12 says by default; no defaults are filled in."""
+    return fastjsonschema.compile(json_schema(), use_default=False, use_formats=False)
 
 
 def validate(data: dict[str, Any]) -> None:
-    """Raise :class:`RecordError` naming the first invalid field of ``data``.
+    """Raise :class:`RecordError` naming the first invalid field of ``data`` and what is wrong
+    with it (``invalid record field triage.status: must be one of [...]``).
 
-    A record that passes :func:`conforms` (a direct check, ~20x faster) is valid; anything else
-    goes through the JSON Schema, which decides and names the field."""
-    if conforms(data):
-        return
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.path))
-    if errors:
-        err = errors[0]
-        where = "/".join(str(p) for p in err.path) or "(record)"
-        raise RecordError(f"invalid record field {where}: {err.message}")
-
-
-# ---------------------------------------------------------------- fast path of validate()
-
-_HEX32 = re.compile(r"[0-9a-f]{32}\Z")
-_HEX64 = re.compile(r"[0-9a-f]{64}\Z")
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-_TOP = frozenset({"schema_version", "id", "source_id", "source_kind", "url", "canonical_url", "fetched_at",
-                  "partition", "published_at", "title", "text", "lang", "http_status", "author", "warc_file",
-                  "warc_record_id", "warc_digest", "body_sha256", "content_sha256", "extra", "norm_text",
-                  "entities", "indicators", "score", "flagged", "model_version", "stages", "lifecycle",
-                  "triage"})
-_REQUIRED = ("id", "source_id", "source_kind", "url", "canonical_url", "fetched_at", "partition", "text",
-             "body_sha256", "content_sha256", "schema_version")
-_OPT_STR = ("published_at", "title", "lang", "author", "warc_file", "warc_record_id", "warc_digest",
-            "norm_text", "model_version")
-
-
-def _int(v: Any, minimum: int | None = None) -> bool:
-    return type(v) is int and (minimum is None or v >= minimum)
-
-
-def _num(v: Any) -> bool:
-    return type(v) in (int, float)
-
-
-def _opt_str(v: Any) -> bool:
-    return v is None or type(v) is str
-
-
-def _span(item: Any, keys: frozenset[str], required: tuple[str, ...]) -> bool:
-    return (type(item) is dict and keys.issuperset(item) and all(k in item for k in required)
-            and _int(item["start"], 0) and _int(item["end"], 0)
-            and item.get("field", "text") in ("text", "title") and type(item.get("field", "text")) is str)
-
-
-_ENTITY = frozenset({"type", "value", "start", "end", "field"})
-_INDICATOR = frozenset({"id", "start", "end", "weight", "evidence", "field"})
-_LIFECYCLE = frozenset({"status", "removed_at", "removal_reason"})
-_TRIAGE = frozenset({"status", "label", "assignee", "note", "tags", "updated_at", "updated_by", "version"})
-
-
-def conforms(d: Any) -> bool:
-    """True only if record dict ``d`` certainly matches the JSON Schema (never a false yes;
-    a False means: ask the schema). Kept in step with record.schema.json by a test."""
+    Beyond the schema, ``score`` and indicator weights must be finite: JSON has no NaN or
+    infinity, and NaN slips past ``minimum``/``maximum`` comparisons."""
     try:
-        if type(d) is not dict or not _TOP.issuperset(d) or not all(k in d for k in _REQUIRED):
-            return False
-        if not (_int(d["schema_version"]) and d["schema_version"] in READABLE_SCHEMA_VERSIONS):
-            return False
-        if not all(type(d[k]) is str for k in ("id", "source_id", "source_kind", "url", "canonical_url",
-                                                "fetched_at", "partition", "text", "body_sha256",
-                                                "content_sha256")):
-            return False
-        if not (d["source_id"] and d["source_kind"] and d["url"] and d["canonical_url"]):
-            return False
-        if not (_HEX32.match(d["id"]) and _DAY.match(d["partition"]) and _HEX64.match(d["body_sha256"])
-                and _HEX64.match(d["content_sha256"])):
-            return False
-        if not all(_opt_str(d.get(k)) for k in _OPT_STR):
-            return False
-        if "http_status" in d and not _int(d["http_status"]):
-            return False
-        if "extra" in d and type(d["extra"]) is not dict:
-            return False
-        for e in d.get("entities", []):
-            if not (_span(e, _ENTITY, ("type", "value", "start", "end"))
-                    and type(e["type"]) is str and type(e["value"]) is str):
-                return False
-        if "entities" in d and type(d["entities"]) is not list:
-            return False
-        for i in d.get("indicators", []):
-            if not (_span(i, _INDICATOR, ("id", "start", "end", "weight", "evidence"))
-                    and type(i["id"]) is str and _num(i["weight"]) and type(i["evidence"]) is str):
-                return False
-        if "indicators" in d and type(d["indicators"]) is not list:
-            return False
-        score = d.get("score")
-        if score is not None and not (_num(score) and 0 <= score <= 1):
-            return False
-        if d.get("flagged") is not None and type(d["flagged"]) is not bool:
-            return False
-        stages = d.get("stages", {})
-        if type(stages) is not dict or not all(type(v) is str for v in stages.values()):
-            return False
-        lc = d.get("lifecycle", {})
-        if type(lc) is not dict or not _LIFECYCLE.issuperset(lc) or lc.get("status", "live") not in (
-                "live", "removed") or not (_opt_str(lc.get("removed_at")) and _opt_str(lc.get("removal_reason"))):
-            return False
-        t = d.get("triage", {})
-        if type(t) is not dict or not _TRIAGE.issuperset(t):
-            return False
-        if "status" in t and not (type(t["status"]) is str and t["status"] in TRIAGE_STATUSES):
-            return False
-        if t.get("label") is not None and not (_int(t["label"]) and t["label"] in (0, 1)):
-            return False
-        if not all(_opt_str(t.get(k)) for k in ("assignee", "note", "updated_at", "updated_by")):
-            return False
-        if "version" in t and not _int(t["version"], 0):
-            return False
-        tags = t.get("tags", [])
-        return (type(tags) is list and all(type(x) is str and x for x in tags)
-                and len(set(tags)) == len(tags))
-    except (TypeError, KeyError, AttributeError):
-        return False
+        _compiled()(data)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        where = exc.name.removeprefix("data").lstrip(".") or "(record)"
+        what = exc.message.removeprefix(exc.name).strip()
+        raise RecordError(f"invalid record field {where}: {what}") from None
+    if not _finite(data.get("score")):
+        raise RecordError("invalid record field score: must be a finite number or null")
+    for k, hit in enumerate(data.get("indicators") or ()):
+        if not _finite(hit["weight"]):
+            raise RecordError(f"invalid record field indicators[{k}].weight: must be a finite number")
+
+
+def _finite(value: Any) -> bool:
+    return not isinstance(value, float) or math.isfinite(value)

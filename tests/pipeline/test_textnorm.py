@@ -144,6 +144,20 @@ def test_evasion_classes(text: str, expected: str) -> None:
     assert normalize_text(text).text == expected
 
 
+@pytest.mark.parametrize(("text", "expected", "starts"), [
+    ("  lead and trail  ", "lead and trail", list(range(2, 16))),
+    (" ", "", []),
+    ("", "", []),
+    ("ab  cd   ef\n\n gh \n", "ab cd ef gh", [0, 1, 2, 4, 5, 6, 9, 10, 11, 14, 15]),
+    ("\u00a0x\u00a0\u00a0y \n", "x y", [1, 2, 4]),
+    ("\tTab\r\nCRLF\x0b\x0c\x1c\x1f end", "Tab CRLF end", [1, 2, 3, 4, 6, 7, 8, 9, 10, 15, 16, 17]),
+    ("\u3000全角\u3000line\u2028sep\x85x", "全角 line sep x", list(range(1, 14))),
+])
+def test_whitespace_runs_become_one_space(text: str, expected: str, starts: list[int]) -> None:
+    n = normalize_text(text)
+    assert (n.text, list(n.starts), n.evasions) == (expected, starts, frozenset())
+
+
 def test_folds_evasions_and_maps_back() -> None:
     text = "Lương  cao\u200b ＋８４ ๑๒๓ 𝐓𝐞𝐥𝐞𝐠𝐫𝐚𝐦 "
     n = normalize_text(text)

@@ -1,5 +1,14 @@
 """The fast path of :func:`pipeline.textnorm._normalize` (its cheap checks and shortcuts)
-gives exactly the result of ``fast=False`` on long, mixed texts."""
+gives exactly the result of ``fast=False`` on long, mixed texts.
+
+Why pass 1's ``settled`` may end the normalization early: the steps before NFKC (removal,
+digits, spaces) leave nothing for themselves to do; outside the NFKC results, clusters are
+as NFKC left them (a result of characters without marks, each one stable, takes no mark from
+a neighbour); the space collapse only removes spaces (a mark after a removed space follows
+another space, or starts the text: stable either way). So only an NFKC result holding a
+mark, a character NFKC changes, an invisible character, a local digit or whitespace other
+than " " can give pass 1 more work; the edge cases below hold such results.
+"""
 
 from __future__ import annotations
 
