@@ -2,8 +2,8 @@
 
 :class:`CharDigits` gives each character of an alphabet a digit ``1..A`` (0 for any other
 character); an n-gram is then the number with its characters' digits in base ``A + 1``.
-Used by the classifier's character n-grams (:mod:`pipeline.features`) and by language id's
-features (:mod:`pipeline.langid`) to look up the n-grams of new words with array operations.
+Used by the classifier's character n-grams (:mod:`pipeline.features`) to look up the n-grams
+of new words with array operations.
 """
 
 from __future__ import annotations
