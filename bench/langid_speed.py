@@ -1,18 +1,19 @@
 """Cost of language identification per post: ``pipeline.langid.detect`` on long job ads and short messages.
 
-    taskset -c 1 .venv/bin/python bench/langid_speed.py [--against REV] [--jobads FILE] [--sms FILE]
+    taskset -c 1 .venv/bin/python bench/langid_speed.py [--against REV] [--jobads FILE] [--english FILE] [--sms FILE]
 
 Each file's posts (their ``text``, what the pipeline passes to ``detect``) are split into a
-warm-up part (the first 150: trains the model, fills the per-word and per-token caches a
-long-running scorer has warm; not timed) and a timed part of ``--sample`` posts never seen
-before. A trial empties langid's caches (both sides'), warms up, then times one pass over the timed posts;
-the median of ``--trials`` trials is reported, so tokens first seen in a timed post are paid
-for as they would be. ``normalize_text`` (not langid's work) is computed for every post before
-timing, so both sides find it cached. One core: the process is pinned to one CPU; the
-process's CPU time is measured.
+warm-up part (the first 150: builds the detector and, for revisions before lingua, fills the
+per-word caches a long-running scorer has warm; not timed) and a timed part of ``--sample``
+posts never seen before. A trial empties such caches (both sides'), warms up, then times one
+pass over the timed posts; the median of ``--trials`` trials is reported. ``normalize_text``
+(not langid's work) is computed for every post before timing, so both sides find it cached.
+One core: the process is pinned to one CPU; the process's CPU time is measured. Job ads are
+of two kinds: ``--jobads`` (jobads-dev: many Vietnamese and Thai ads, decided by their
+letters) and ``--english`` (English ads, every one of which goes to the Latin-script model).
 
 ``--against REV`` also times ``pipeline/langid.py`` as it was at git revision REV (loaded from
-``git show``) on the same posts, and checks that both return the same language for each.
+``git show``) on the same posts, and counts the posts on which the two disagree.
 Default data: ../shared/data (research data, read in place and never copied).
 """
 
@@ -59,9 +60,10 @@ def load_revision(rev: str) -> ModuleType:
 
 
 def reset(langid: ModuleType) -> None:
-    """Forget what langid cached about words and tokens (the model and its table stay)."""
-    langid._WORD_FEATURES.clear()
-    langid.model().__dict__.pop("_cached_tokens", None)
+    """Forget what a revision before lingua cached about words and tokens (the model stays)."""
+    if hasattr(langid, "_WORD_FEATURES"):
+        langid._WORD_FEATURES.clear()
+        langid.model().__dict__.pop("_cached_tokens", None)
 
 
 def trial(langid: ModuleType, others: list[ModuleType], warm: list[str], timed: list[str]) -> tuple[float, list[str]]:
@@ -79,6 +81,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--against", metavar="REV", help="also time pipeline/langid.py at this git revision")
     parser.add_argument("--jobads", type=Path, default=DATA / "jobads-dev.jsonl")
+    parser.add_argument("--english", type=Path, default=DATA / "jobads-en-legit.jsonl")
     parser.add_argument("--sms", type=Path, default=DATA / "sms-aux.jsonl")
     parser.add_argument("--sample", type=int, default=400)
     parser.add_argument("--trials", type=int, default=7)
@@ -92,9 +95,9 @@ def main() -> None:
     sides = {"now": langid}
     if args.against:
         sides[args.against] = load_revision(args.against)
-    print("| posts | chars/post | " + " | ".join(f"{name} µs/post" for name in sides) + " |")
-    print("|---|---|" + "---|" * len(sides))
-    for name, path in (("long job ads", args.jobads), ("short messages", args.sms)):
+    print("| posts | chars/post | " + " | ".join(f"{name} µs/post" for name in sides) + " | disagree |")
+    print("|---|---|" + "---|" * len(sides) + "---|")
+    for name, path in (("long job ads", args.jobads), ("long English ads", args.english), ("short messages", args.sms)):
         rows = [r["text"] for r in load(path)]
         warm, timed = rows[:WARMUP], rows[WARMUP:WARMUP + args.sample]
         for text in warm + timed:
@@ -105,12 +108,11 @@ def main() -> None:
                 others = [other for other in sides.values() if other is not module]
                 cost, langs = trial(module, others, warm, timed)
                 results.setdefault(side, ([], langs))[0].append(cost)
-        answers = {side: langs for side, (_costs, langs) in results.items()}
-        if len({tuple(langs) for langs in answers.values()}) > 1:
-            sys.exit(f"{path.name}: the revisions disagree on some posts")
+        answers = [langs for _costs, langs in results.values()]
+        disagree = sum(len(set(post)) > 1 for post in zip(*answers, strict=True))
         chars = sum(map(len, timed)) / len(timed)
         cells = " | ".join(f"{statistics.median(costs):.1f}" for costs, _langs in results.values())
-        print(f"| {name} ({path.name}, {len(timed)}) | {chars:,.0f} | {cells} |")
+        print(f"| {name} ({path.name}, {len(timed)}) | {chars:,.0f} | {cells} | {disagree} |")
 
 
 if __name__ == "__main__":

@@ -1,50 +1,67 @@
 """Language of a post: :func:`detect` returns an ISO 639-1 code or ``"und"``.
 
-Two steps:
+URLs, e-mails and @handles are removed from the normalized text, then:
 
-1. **Script.** URLs, e-mails and @handles are removed, then letters are counted per script.
-   A script with its own language wins when it holds at least :data:`SCRIPT_SHARE` of the
-   letters (Han counts three times, one Han character being about one word): Thai → th,
-   Lao → lo, Khmer → km, Myanmar → my, Sinhala → si, Han → zh (unless kana make up a tenth
-   of the letters: Japanese, ``und``). So a Thai post with English
-   words and a Latin handle is still ``th``.
-2. **Latin script** (en, vi, id, ms, tl): Vietnamese-only letters (ư ơ đ ă and the stacked
-   tone marks) decide ``vi`` outright; otherwise a multinomial naive Bayes over lower-cased
-   words and character 1–3-grams of each word (``" word "``), add-one smoothing, trained with
-   diacritic-free copies of the Vietnamese samples (people type "luong cao" too). When it
-   says id or ms, marker words (:data:`MS_MARKERS`, :data:`ID_MARKERS`) settle between the
-   two, which share most of their vocabulary.
+1. **Script.** Letters are counted per script. A script with its own language wins when it
+   holds at least :data:`SCRIPT_SHARE` of the letters (Han counts three times, one Han
+   character being about one word): Thai → th, Lao → lo, Khmer → km, Myanmar → my, Sinhala →
+   si, Han → zh (unless kana make up a tenth of the letters: Japanese, ``und``). So a Thai post
+   with English words and a Latin handle is still ``th``. Another script without a language of
+   ours (Cyrillic, Greek, Hangul…) holding that share gives ``und``: Russian spam whose look-alike
+   letters normalization turned Latin is not Malay.
+2. **Vietnamese letters.** Letters only Vietnamese uses (ư ơ đ ă and the stacked tone marks;
+   not â ê ô, which French and Portuguese share) making up :data:`VI_SHARE` of the Latin
+   letters decide ``vi``. Fewer are names in another language ("… Công Ty Cổ Phần … Hồ Chí Minh"
+   heading an English ad): those words lose their marks before step 3.
+3. **Latin script**: `lingua <https://github.com/pemistahl/lingua-py>`_ (its language models
+   are compiled into the wheel; nothing is downloaded) chooses among :data:`LATIN_LANGS` and
+   the widespread :data:`OTHER_LATIN`, so a French post is ``fr``, not Tagalog. Its cost grows
+   with the length (about 1 µs a character), so it reads :data:`GLANCE` characters quickly
+   (low-accuracy mode: trigrams) and, unless that gives one language :data:`SURE` confidence,
+   :data:`EXCERPT` characters carefully (high-accuracy mode: 1- to 5-grams under 120 letters).
+   From a longer text it reads whole words starting a third of the way in: the head of an ad
+   is title, company and place names. Short texts are ambiguous and the region's languages far
+   commoner here: an other language wins only with :data:`OTHER_MIN` confidence, else the
+   likeliest of :data:`LATIN_LANGS` does. Malay and Indonesian share most of their words, and
+   Indonesian is the commoner: ``ms`` needs :data:`MS_SHARE` of their summed confidence, and
+   marker words (:data:`MS_MARKERS`, :data:`ID_MARKERS`) settle it when the text holds more of
+   one side's.
 
-The model is trained **once per process, lazily** (``lru_cache``, first call) from
-``models/data/seed.jsonl`` (the team-written labelled set; its SHA-256 prefix is in
-:func:`profile_version`) plus the short samples in :data:`BUILTIN_SAMPLES`, which mainly
-give Malay (few seed rows) its distinctive words. Nothing is downloaded.
+lingua's two detectors are built once per process and load their models on first use (under a
+second; about 170 MB once every model has been used). ``bench/langid_accuracy.py`` and
+``bench/langid_speed.py`` measure accuracy and cost.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import math
 import re
-import threading
+import string
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from itertools import chain, repeat
-from operator import add
+from importlib.metadata import version
 
 import numpy as np
+from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
-from pipeline.chardigits import CharDigits
 from pipeline.textnorm import normalize_text
 
+#: The region's Latin-script languages.
 LATIN_LANGS = ("en", "vi", "id", "ms", "tl")
+#: Widespread Latin-script languages told apart so that they are not called one of ours.
+OTHER_LATIN = ("fr", "es", "pt", "de")
 #: Share of letters a non-Latin script needs to decide the language.
 SCRIPT_SHARE = 0.25
+#: Share of the Latin letters that Vietnamese-only letters need to decide ``vi``.
+VI_SHARE = 0.04
+#: Characters of a text lingua reads first (quickly), then at most (carefully).
+GLANCE, EXCERPT = 80, 150
+#: Confidence at which the quick reading decides.
+SURE = 0.999
+#: Confidence an :data:`OTHER_LATIN` language needs to win.
+OTHER_MIN = 0.5
+#: Share of the Malay + Indonesian confidence Malay needs.
+MS_SHARE = 0.7
 
 _SCRIPT_LANG = (  # (first, last code point, language, weight)
     (0x0E00, 0x0E7F, "th", 1), (0x0E80, 0x0EFF, "lo", 1), (0x1780, 0x17FF, "km", 1),
@@ -54,12 +71,14 @@ _SCRIPT_LANG = (  # (first, last code point, language, weight)
     (0x3040, 0x30FF, "kana", 1),
 )
 #: Every code :func:`detect` returns.
-DETECTED = (*LATIN_LANGS, *dict.fromkeys(lang for *_, lang, _w in _SCRIPT_LANG if lang != "kana"), "und")
+DETECTED = (*LATIN_LANGS, *OTHER_LATIN,
+            *dict.fromkeys(lang for *_, lang, _w in _SCRIPT_LANG if lang != "kana"), "und")
 _STRIP = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|[@#]\w+|\b(?:t|wa)\.me/\S*", re.I)
-_VI_ONLY = frozenset("ăâđêôơưĂÂĐÊÔƠƯ" "ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
+_VI_LOWER = "ăđơư" "ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
+_VI_ONLY = frozenset(_VI_LOWER + _VI_LOWER.upper())
+_VI_WORD = re.compile(f"\\w*[{_VI_LOWER}{_VI_LOWER.upper()}]\\w*")
 _WORD = re.compile(r"[^\W\d_]+")
-#: Words that tell Malay from Indonesian (the two share most of their vocabulary); used when
-#: the model says id or ms and the text holds markers of one side only, or more of one side.
+#: Words that tell Malay from Indonesian (the two share most of their vocabulary).
 MS_MARKERS = frozenset(
     "syarikat sahaja selepas percuma tiada ialah kerana baharu jawatan pejabat kilang kedai bas polis"
     " pasport kerajaan wang kenderaan elaun temuduga majikan kelayakan sila mahu nak je"
@@ -70,328 +89,29 @@ ID_MARKERS = frozenset(
     " silakan gratis uang butuh dicari mau aja saja setelah sesudah kak gan rp juta ribu kamu"
     " pemerintah kualifikasi persyaratan bapak ibu gimana nggak enggak kabupaten".split())
 
-#: Short hand-written samples added to the seed set (Malay, and id/ms/tl function words).
-BUILTIN_SAMPLES: dict[str, tuple[str, ...]] = {
-    "ms": (
-        "Jawatan kosong di syarikat kami. Gaji lumayan, boleh mohon sekarang, sila hubungi kami.",
-        "Kerja sambilan dari rumah, tidak perlu pengalaman, percuma latihan, gaji dibayar setiap minggu.",
-        "Kami mahu pekerja yang berminat. Sila hantar resume anda melalui WhatsApp sahaja.",
-        "Syarikat baharu di Kuala Lumpur menawarkan elaun, cuti tahunan dan insurans kesihatan.",
-        "Awak boleh mula kerja esok. Kenderaan disediakan, tempat tinggal percuma kerana syarikat tanggung.",
-        "Permohonan dibuka kepada warganegara Malaysia sahaja. Temuduga akan diadakan minggu hadapan.",
-    ),
-    "id": (
-        "Lowongan kerja di perusahaan kami, gaji besar, bisa langsung kerja, silakan hubungi kami.",
-        "Dicari karyawan tanpa pengalaman, mau belajar, karena perusahaan sedang berkembang.",
-        "Bagi yang berminat silakan kirim CV lewat WhatsApp, gaji Rp 8 juta per bulan.",
-    ),
-    "tl": (
-        "Hiring ngayon! Walang experience na kailangan, libre ang pamasahe at tirahan, mag-apply na po.",
-        "Kailangan namin ng mga empleyado para sa trabaho sa ibang bansa, malaki ang sahod.",
-    ),
-    "en": (
-        "We are hiring customer service staff. No experience needed, high salary, apply now.",
-    ),
-    "vi": (
-        "Tuyển nhân viên chăm sóc khách hàng, lương cao, bao ăn ở, liên hệ ngay.",
-    ),
-}
+
+#: lingua's languages and their codes
+_LINGUA = {Language.from_iso_code_639_1(IsoCode639_1.from_str(code)): code for code in (*LATIN_LANGS, *OTHER_LATIN)}
 
 
-@dataclass(frozen=True)
-class NaiveBayes:
-    """Log-probability profiles per language (features: words and char 1–3-grams)."""
-
-    priors: dict[str, float]
-    logp: dict[str, dict[str, float]]
-    unseen: dict[str, float]
-
-    @classmethod
-    def train(cls, samples: Iterable[tuple[str, str]]) -> NaiveBayes:
-        counts: dict[str, Counter[str]] = {lang: Counter() for lang in LATIN_LANGS}
-        docs: Counter[str] = Counter()
-        for text, lang in samples:
-            if lang in counts:
-                counts[lang].update(features(text))
-                docs[lang] += 1
-        vocab = set().union(*counts.values())
-        total_docs = sum(docs.values())
-        priors, logp, unseen = {}, {}, {}
-        for lang, c in counts.items():
-            denom = sum(c.values()) + len(vocab) + 1
-            priors[lang] = math.log((docs[lang] + 1) / (total_docs + len(counts)))
-            logp[lang] = {f: math.log((n + 1) / denom) for f, n in c.items()}
-            unseen[lang] = math.log(1 / denom)
-        return cls(priors, logp, unseen)
-
-    def scores(self, text: str) -> dict[str, float]:
-        """Log-probability of ``text`` per language: the prior plus, for every feature of
-        :func:`features`, its log-probability. Summed per whitespace token of the lower-cased
-        text (its words' features, computed once per token and kept, see :class:`_RowCache`),
-        so a text costs a dictionary lookup per token and one numpy sum."""
-        langs, _index, _table, prior = self._table()
-        tokens = text.lower().split()  # _WORD never matches across whitespace
-        totals = self._token_cache().sum(tokens) if tokens else np.zeros(len(langs))
-        return dict(zip(langs, (prior + totals).tolist(), strict=True))
-
-    def predict(self, text: str) -> str:
-        scores = self.scores(text)
-        ranked = sorted(scores.values(), reverse=True)
-        # A score is a sum of negative terms, so summing them in another order moves it by at
-        # most ~1e-16 × (number of terms) of its size. Two languages that close: decide on the
-        # scores summed feature by feature, as before the per-token sums (same answer always).
-        if len(ranked) > 1 and ranked[0] - ranked[1] <= 1e-6 * abs(ranked[1]):
-            scores = self._feature_scores(text)
-        return max(scores, key=lambda lang: scores[lang])
-
-    def _feature_scores(self, text: str) -> dict[str, float]:
-        """:meth:`scores` computed feature by feature (a count per feature × its log-probabilities)."""
-        langs, index, table, prior = self._table()
-        feats = Counter(features(text))
-        rows = [index.get(f, -1) for f in feats]  # -1: the row of unseen log-probabilities
-        totals = np.asarray(list(feats.values()), dtype=np.float64) @ table[rows] if rows else np.zeros(len(langs))
-        return {lang: float(p + t) for lang, p, t in zip(langs, prior, totals, strict=True)}
-
-    def _table(self) -> tuple[list[str], dict[str, int], np.ndarray, np.ndarray]:
-        """The profiles as one (feature × language) matrix, built once: a text's scores are
-        then one matrix product instead of a dictionary lookup per feature and language."""
-        cached = self.__dict__.get("_cached_table")
-        if cached is None:
-            langs = list(self.priors)
-            vocab = sorted(set().union(*(self.logp[lang] for lang in langs)))
-            table = np.empty((len(vocab) + 1, len(langs)), dtype=np.float64)
-            for j, lang in enumerate(langs):
-                lp, unseen = self.logp[lang], self.unseen[lang]
-                table[:-1, j] = [lp.get(f, unseen) for f in vocab]
-                table[-1, j] = unseen
-            cached = (langs, {f: i for i, f in enumerate(vocab)}, table,
-                      np.asarray([self.priors[lang] for lang in langs]))
-            object.__setattr__(self, "_cached_table", cached)
-        return cached
-
-    def _token_cache(self) -> _RowCache:
-        """Per lower-cased whitespace token: the summed log-probabilities of its words'
-        features (a row per language), from a per-word cache of the same sums."""
-        cached = self.__dict__.get("_cached_tokens")
-        if cached is None:
-            langs, index, table, _prior = self._table()
-            word_cache = _RowCache(len(langs), _WordRows(index, table))
-
-            def token_rows(tokens: list[str]) -> np.ndarray:
-                out = np.zeros((len(tokens), len(langs)))
-                findall = _WORD.findall  # a token of letters only is one word
-                words = [[token] if token.isalpha() else findall(token) for token in tokens]
-                counts = np.fromiter(map(len, words), dtype=np.intp, count=len(words))
-                has = np.flatnonzero(counts)  # tokens without a word ("123", "-") score 0
-                if len(has):
-                    n = counts[has]
-                    vectors = word_cache.take(list(chain.from_iterable(words)))
-                    out[has] = np.add.reduceat(vectors, np.cumsum(n) - n, axis=0)
-                return out
-
-            cached = _RowCache(len(langs), token_rows)
-            object.__setattr__(self, "_cached_tokens", cached)
-        return cached
+@lru_cache(maxsize=2)
+def detector(quick: bool = False) -> LanguageDetector:
+    """The lingua detector over :data:`LATIN_LANGS` and :data:`OTHER_LATIN`, built once:
+    ``quick`` in low-accuracy mode (character trigrams), else high-accuracy (1- to 5-grams for
+    texts under 120 letters, trigrams beyond)."""
+    builder = LanguageDetectorBuilder.from_languages(*_LINGUA)
+    return (builder.with_low_accuracy_mode() if quick else builder).build()
 
 
-class _WordRows:
-    """Per word: the sum of the table rows of its features, ``w:word`` then the 1-, 2- and
-    3-grams of ``" word "`` in the order of :func:`_grams` (so the same sums to the last bit),
-    for many new words at once with array operations instead of a string and a dictionary
-    lookup per n-gram.
-
-    Each character of the vocabulary's features of 1–3 characters gets a digit ``1..A`` (0:
-    any other character, which no such feature holds); the n-grams starting at each character
-    of the padded words are numbers in base ``b = A + 1`` (equal numbers, equal n-grams),
-    looked up in tables indexed by those numbers: unigrams (``b`` rows), bigrams (``b²``), and
-    trigrams by their bigram prefix (a block of ``b`` per prefix some trigram has). Used when
-    those tables are small (every character in the Basic Multilingual Plane, ``b² ≤ 2²⁰``);
-    otherwise, and for the test of the tables, :meth:`by_dict` looks every feature up."""
-
-    def __init__(self, index: dict[str, int], table: np.ndarray) -> None:
-        self.index, self.table = index, table
-        grams = [f for f in index if 1 <= len(f) <= 3]
-        self.digits = CharDigits(c for f in grams for c in f)  # 0: a character no feature holds
-        b = self.base = self.digits.base
-        self.usable = b * b <= 1 << 20 and all(c < "\uffff" for c in self.digits.chars)
-        if not self.usable:
-            return
-        digit = self.digits.digit()
-        self.uni = np.full(b, -1, dtype=np.intp)  # -1: the row of unseen features
-        self.bi = np.full(b * b, -1, dtype=np.intp)
-        self.prefix = np.zeros(b * b, dtype=np.intp)  # block of the trigrams, 0: none (all -1)
-        trigrams = [(digit[f[0]] * b + digit[f[1]], digit[f[2]], index[f]) for f in grams if len(f) == 3]
-        blocks = dict.fromkeys(two for two, _three, _row in trigrams)
-        self.prefix[list(blocks)] = np.arange(1, len(blocks) + 1)
-        self.tri = np.full((len(blocks) + 1) * b, -1, dtype=np.intp)
-        for f in grams:
-            if len(f) == 1:
-                self.uni[digit[f]] = index[f]
-            elif len(f) == 2:
-                self.bi[digit[f[0]] * b + digit[f[1]]] = index[f]
-        for two, three, row in trigrams:
-            self.tri[self.prefix[two] * b + three] = row
-
-    def __call__(self, words: list[str]) -> np.ndarray:
-        if not self.usable or len(words) < 8:  # a few words: quicker one by one
-            return self.by_dict(words)
-        b = self.base
-        lens = list(map(len, words))
-        sizes = np.fromiter(lens, dtype=np.intp, count=len(lens)) + 2  # " word "
-        starts = np.cumsum(sizes) - sizes
-        feats = 3 * sizes - 2  # 3 * len(word) + 4, see _grams
-        # " w1  w2  w3 ": the padded words one after another, a digit per character
-        digits = self.digits.of(" " + "  ".join(words) + " ")
-        # the rows of the n-grams starting at each character: [unigram, bigram, trigram, w:word]
-        grams = np.empty((len(digits), 4), dtype=np.intp)  # the places of no n-gram are never read
-        self.uni.take(digits, out=grams[:, 0])
-        two = digits[:-1] * b
-        two += digits[1:]
-        self.bi.take(two, out=grams[:-1, 1])
-        three = self.prefix[two[:-1]] * b
-        three += digits[2:]
-        self.tri.take(three, out=grams[:-2, 2])
-        grams[starts, 3] = np.fromiter(map(self.index.get, map(add, repeat("w:"), words), repeat(-1)),
-                                       dtype=np.intp, count=len(words))
-        # each word's features in the order of _grams: where they are in ``grams``
-        at = np.concatenate([_feature_places(n) for n in lens]) + np.repeat(4 * starts, feats)
-        first = np.cumsum(feats) - feats
-        return np.add.reduceat(self.table.take(grams.ravel().take(at), axis=0), first, axis=0)
-
-    def by_dict(self, words: list[str]) -> np.ndarray:
-        """:meth:`__call__` by a dictionary lookup per feature."""
-        grams = chain.from_iterable(map(_grams, words))
-        rows = np.fromiter(map(self.index.get, grams, repeat(-1)), dtype=np.intp)
-        sizes = np.fromiter(map(len, words), dtype=np.intp, count=len(words)) * 3 + 4
-        return np.add.reduceat(self.table.take(rows, axis=0), np.cumsum(sizes) - sizes, axis=0)
-
-
-@lru_cache(maxsize=256)
-def _feature_places(n: int) -> np.ndarray:
-    """For a word of ``n`` letters, where :meth:`_WordRows.__call__` finds its features, in the
-    order of :func:`_grams`, from ``4 × `` the start of ``" word "``: ``w:word``, then the
-    unigrams, bigrams and trigrams starting at each character (4 places per character)."""
-    places = np.concatenate(([3], np.arange(n + 2) * 4, np.arange(n + 1) * 4 + 1, np.arange(n) * 4 + 2))
-    places.flags.writeable = False  # shared by the callers
-    return places
-
-
-class _RowCache:
-    """``key → row`` of floats, computed on first sight (``compute(keys)`` gives the rows of
-    several keys at once) and kept in one growing matrix, so the rows of a text's keys are
-    gathered and summed by numpy. Emptied when it holds more than ``limit`` keys.
-
-    Safe to share between threads: readers take the (index, matrix) pair once; a writer (one
-    at a time) fills a row before publishing its key, and replaces the pair when it grows the
-    matrix or empties the cache, so a reader's pair stays consistent."""
-
-    def __init__(self, width: int, compute: Callable[[list[str]], np.ndarray], limit: int = 200_000) -> None:
-        self.width, self.compute, self.limit = width, compute, limit
-        self._lock = threading.Lock()
-        self._state: tuple[dict[str, int], np.ndarray] = ({}, np.empty((1024, width)))
-
-    def _rows(self, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        index, matrix = self._state
-        try:
-            rows = np.fromiter(map(index.get, keys), dtype=np.intp, count=len(keys))
-        except TypeError:  # None: a key not seen yet
-            index, matrix = self._add(keys)
-            rows = np.fromiter(map(index.__getitem__, keys), dtype=np.intp, count=len(keys))
-        return rows, matrix
-
-    def take(self, keys: list[str]) -> np.ndarray:
-        """The rows of ``keys`` (one per key)."""
-        rows, matrix = self._rows(keys)
-        return matrix.take(rows, axis=0)
-
-    def sum(self, keys: list[str]) -> np.ndarray:
-        """The sum of the rows of ``keys`` (``keys`` not empty)."""
-        rows, matrix = self._rows(keys)
-        return matrix.take(rows, axis=0).sum(axis=0)
-
-    def _add(self, keys: list[str]) -> tuple[dict[str, int], np.ndarray]:
-        """Adds the rows of the ``keys`` not yet kept; returns a state holding all of them."""
-        with self._lock:
-            index, matrix = self._state
-            missing = list(set(keys).difference(index))
-            if len(index) + len(missing) > self.limit:
-                index, matrix = {}, np.empty((1024, self.width))
-                missing = list(set(keys))
-            new = self.compute(missing)
-            size, end = len(index), len(index) + len(missing)
-            if end > len(matrix):
-                grown = np.empty((max(2 * len(matrix), end), self.width))
-                grown[:size] = matrix[:size]
-                index, matrix = dict(index), grown
-            matrix[size:end] = new
-            index.update(zip(missing, range(size, end), strict=True))
-            self._state = (index, matrix)
-            return index, matrix
-
-
-def features(text: str) -> list[str]:
-    """Words (``w:``) and character 1–3-grams of ``" word "`` (lower case)."""
-    out: list[str] = []
-    for word in _WORD.findall(text.lower()):
-        out.extend(_word_features(word))
-    return out
-
-
-def _grams(word: str) -> Iterable[str]:
-    """The features of one (lower-case) word: ``w:word``, then the 1-, 2- and 3-grams of
-    ``" word "`` (``3 * len(word) + 4`` in all), made in C loops."""
-    padded = f" {word} "
-    bigrams = list(map(add, padded, padded[1:]))
-    return chain((f"w:{word}",), padded, bigrams, map(add, bigrams, padded[2:]))
-
-
-def _word_features(word: str) -> tuple[str, ...]:
-    """:func:`_grams` of ``word``, computed once (words repeat across posts)."""
-    feats = _WORD_FEATURES.get(word)
-    if feats is None:
-        if len(_WORD_FEATURES) > 200_000:
-            _WORD_FEATURES.clear()
-        feats = _WORD_FEATURES[word] = tuple(_grams(word))
-    return feats
-
-
-#: features of a word, computed once (words repeat across posts)
-_WORD_FEATURES: dict[str, tuple[str, ...]] = {}
-
-
-def _seed_text() -> str:
-    return resources.files("models").joinpath("data/seed.jsonl").read_text("utf-8")
-
-
-def seed_rows() -> list[dict[str, object]]:
-    """Rows of ``models/data/seed.jsonl``."""
-    return [json.loads(line) for line in _seed_text().splitlines() if line.strip()]
-
-
-def training_samples(rows: Iterable[dict[str, object]]) -> list[tuple[str, str]]:
-    """``(text, lang)`` pairs from seed rows (title and text) plus :data:`BUILTIN_SAMPLES`."""
-    out = [(f"{row.get('title') or ''} {row['text']}", str(row["lang"])) for row in rows]
-    out += [(text, lang) for lang, texts in BUILTIN_SAMPLES.items() for text in texts]
-    # Vietnamese is often typed without diacritics: learn that spelling too.
-    out += [(strip_diacritics(text), lang) for text, lang in out if lang == "vi"]
-    return out
+def profile_version() -> str:
+    """``langid.v2+lingua-<version>``: what decides the Latin-script languages."""
+    return f"langid.v2+lingua-{version('lingua-language-detector')}"
 
 
 def strip_diacritics(text: str) -> str:
     """Latin letters without combining marks, đ → d ("Lương" → "Luong")."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-@lru_cache(maxsize=1)
-def model() -> NaiveBayes:
-    """The Latin-script model, trained on first use from the seed set and built-in samples."""
-    return NaiveBayes.train(training_samples(seed_rows()))
-
-
-def profile_version() -> str:
-    """``langid-nb.v1+<first 12 hex digits of SHA-256(seed.jsonl)>``: what the model saw."""
-    return "langid-nb.v1+" + hashlib.sha256(_seed_text().encode("utf-8")).hexdigest()[:12]
 
 
 #: Letter classes: not a letter, Latin, a Vietnamese-only Latin letter (:data:`_VI_ONLY`),
@@ -433,20 +153,21 @@ def _class_table() -> np.ndarray:
     return np.fromiter((*map(_letter_class, range(0x10000)), _BEYOND), dtype=np.uint8, count=0x10001)
 
 
-_ASCII_LETTER = re.compile("[A-Za-z]")
+_ASCII_LETTERS = string.ascii_letters.encode("ascii")
 
 
 def script_language(text: str) -> str | None:
     """The language a non-Latin script decides (see module doc), ``"latin"`` when Latin
-    letters dominate, None when the text has no letters."""
-    return _script_and_vi(text)[0]
+    letters decide, ``"other"`` for another script, None when the text has no letters."""
+    return _script_letters(text)[0]
 
 
-def _script_and_vi(text: str) -> tuple[str | None, int]:
-    """:func:`script_language` of ``text`` and how many Vietnamese-only letters it holds
-    (letters counted per class with numpy: a table lookup per code point)."""
+def _script_letters(text: str) -> tuple[str | None, int, int]:
+    """:func:`script_language` of ``text``, its Vietnamese-only letters and its Latin letters
+    (all of them; counted per class with numpy: a table lookup per code point)."""
     if text.isascii():
-        return ("latin" if _ASCII_LETTER.search(text) else None), 0
+        latin = len(text) - len(text.encode("ascii").translate(None, _ASCII_LETTERS))
+        return ("latin" if latin else None), 0, latin
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     counts = np.bincount(_class_table()[np.minimum(codes, 0x10000)], minlength=_BEYOND + 1).tolist()
     if counts[_BEYOND]:
@@ -457,7 +178,7 @@ def _script_and_vi(text: str) -> tuple[str | None, int]:
         if counts[cls]:
             lang, weight = _CLASS_LANG[cls]
             weights[lang] += counts[cls] * weight
-    return _script_of(weights), counts[_LATIN_VI]
+    return _script_of(weights), counts[_LATIN_VI], counts[_LATIN] + counts[_LATIN_VI]
 
 
 def _script_of(weights: Counter[str]) -> str | None:
@@ -471,7 +192,7 @@ def _script_of(weights: Counter[str]) -> str | None:
         n, lang = max(local)
         if n >= SCRIPT_SHARE * total:
             return lang
-    return "latin" if weights["latin"] >= weights["other"] else "other"
+    return "other" if weights["other"] >= SCRIPT_SHARE * total else "latin"
 
 
 #: Where a match of :data:`_STRIP` may be: every match holds ``@``, ``#``, ``://``, ``www.``
@@ -479,34 +200,63 @@ def _script_of(weights: Counter[str]) -> str | None:
 _DOT_HINT = re.compile(r"\.(?:(?<=(?i:www)\.)|(?=(?i:me)/))")
 _STRIP_HINT = re.compile("@|#|://|" + _DOT_HINT.pattern)
 _SPACES = re.compile(r"(\s+)")
+_SPACE = re.compile(r"\s")
 
 
 def _strip_links(text: str) -> str:
     """``_STRIP.sub(" ", text)``, applied only to the whitespace-delimited tokens holding a
-    :data:`_STRIP_HINT`: no match crosses whitespace, and ``\\b`` sees the same non-word
-    character (or the text's start) before a token, so the result is the same and most
-    long texts are never scanned by :data:`_STRIP`."""
+    :data:`_STRIP_HINT` (no match crosses whitespace), so most long texts are never scanned
+    by :data:`_STRIP`."""
     if not ("@" in text or "#" in text or "://" in text or _DOT_HINT.search(text)):
         return text
     hint = _STRIP_HINT.search
     return "".join(_STRIP.sub(" ", part) if hint(part) else part for part in _SPACES.split(text))
 
 
-def detect(text: str, model_: NaiveBayes | None = None) -> str:
-    """ISO 639-1 code of ``text`` (en vi th zh id ms tl km my lo si), ``"und"`` when it has no
-    letters or is in another script. ``model_`` replaces the shipped model (for evaluation)."""
+def excerpt(text: str, size: int) -> str:
+    """``text`` if it has at most ``size`` characters, else words (letters only, what lingua
+    reads) filling at most that many, from the first whitespace a third of the way in
+    (earlier when fewer than twice that many characters follow)."""
+    if len(text) <= size:
+        return text
+    start = max(0, min(len(text) // 3, len(text) - 2 * size))
+    space = _SPACE.search(text, start)
+    words, length = [], -1
+    for word in _WORD.finditer(text, space.end() if space else start):
+        length += len(word.group()) + 1
+        if length > size:
+            words = words or [word.group()[:size]]
+            break
+        words.append(word.group())
+    return " ".join(words)
+
+
+def detect(text: str) -> str:
+    """ISO 639-1 code of ``text`` (one of :data:`DETECTED`), ``"und"`` when it has no
+    letters or is in another script."""
     clean = _strip_links(normalize_text(text).text)
-    script, vi_letters = _script_and_vi(clean)
+    script, vi_letters, latin_letters = _script_letters(clean)
     if script is None or script == "other":
         return "und"
     if script != "latin":
         return script
-    if vi_letters >= 2:
+    if vi_letters >= 2 and vi_letters >= VI_SHARE * latin_letters:
         return "vi"
-    if not _WORD.search(clean):
+    for quick, size in ((True, GLANCE), (False, EXCERPT)):
+        sample = excerpt(clean, size)
+        if vi_letters:
+            sample = _VI_WORD.sub(lambda m: strip_diacritics(m.group()), sample)
+        values = detector(quick).compute_language_confidence_values(sample)
+        if values and values[0].value >= SURE:
+            break
+    if not values or not values[0].value:  # no letter sequence lingua knows
         return "und"
-    lang = (model_ or model()).predict(clean)
+    confidence = {_LINGUA[v.language]: v.value for v in values}
+    lang = _LINGUA[values[0].language]
+    if lang not in LATIN_LANGS and confidence[lang] < OTHER_MIN:
+        lang = max(LATIN_LANGS, key=confidence.__getitem__)
     if lang in ("id", "ms"):
+        lang = "ms" if confidence["ms"] >= MS_SHARE * (confidence["ms"] + confidence["id"]) else "id"
         words = [w.lower() for w in _WORD.findall(clean)]
         ms, id_ = sum(w in MS_MARKERS for w in words), sum(w in ID_MARKERS for w in words)
         if ms != id_:
