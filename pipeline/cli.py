@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from pipeline import cli_store
+from pipeline.register import KIND_NAMES
 from pipeline.settings import PROJECT_ROOT, ConfigError, Settings
-from spiders.kinds import KINDS
 
 console = Console(stderr=True)
 out = Console(soft_wrap=True)
@@ -305,7 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "<data>/raw/<source>/<date>.jsonl, or one URL ad hoc with --kind/--url/-o.")
     p.add_argument("source", nargs="*", help="register source ids (default: all enabled)")
     p.add_argument("--date", type=_date, default=None, help="partition (default: yesterday, UTC)")
-    p.add_argument("--kind", choices=sorted(KINDS), help="ad hoc: spider kind")
+    p.add_argument("--kind", choices=sorted(KIND_NAMES), help="ad hoc: spider kind")
     p.add_argument("--url", action="append", help="ad hoc: start URL (repeatable)")
     p.add_argument("-o", "--output", type=Path, help="ad hoc: JSON-lines output file")
     p.add_argument("--source-name", default="adhoc", help="ad hoc: source id to record")
@@ -403,9 +403,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from models.persist import ModelError
     from pipeline.crawl import CrawlError
     from pipeline.quickstart import DemoError
+    from pipeline.register import RegisterError
     from pipeline.scoring import InputError
     from pipeline.store.base import StoreError
-    from spiders.register import RegisterError
 
     try:
         settings = Settings.from_env()

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.register import RegisterError, Source, load_register, parse_register
 from pipeline.settings import Settings
-from spiders.register import Source, load_register
 
 
 class CrawlError(RuntimeError):
@@ -104,13 +104,12 @@ def adhoc_source(kind: str, urls: list[str], *, source_id: str = "adhoc", allow_
     entry; loopback and private hosts only with ``allow_private``."""
     from urllib.parse import urlsplit
 
-    from spiders.capture import is_private_host
-    from spiders.register import RegisterError, parse_register
+    from pipeline.hostpolicy import start_url_problem
 
     for url in urls:
         host = urlsplit(url).hostname or ""
-        if not allow_private and is_private_host(host):
-            raise CrawlError(f"{url} is a loopback/private address; pass --allow-private to crawl it")
+        if problem := start_url_problem(host, allow_private=allow_private, hint="pass --allow-private to crawl it"):
+            raise CrawlError(f"{url} {problem}")
     entry: dict[str, Any] = {"id": source_id, "kind": kind, "start_urls": urls, "local": allow_private,
                              "legal_basis": "ad-hoc crawl started by an operator"}
     if max_pages:
