@@ -1,5 +1,5 @@
 # LureWatch — the two quick-start commands:
-#   make demo   install into .venv and run the daily DAG on the bundled demo sources
+#   make demo   install into .venv and run the DAGs on the bundled demo sources
 #   make test   install into .venv, start a real Elasticsearch node, run the whole test suite
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -14,7 +14,7 @@ DEMO_DATA ?= $(CURDIR)/var/demo
 .PHONY: demo test install lint lock clean help
 
 help:
-	@echo "make demo   run the daily monitoring DAG on the bundled demo sources (embedded store)"
+	@echo "make demo   run the crawl and processing DAGs on the bundled demo sources (embedded store)"
 	@echo "make test   run the whole test suite (starts and stops a real Elasticsearch node)"
 	@echo "make lint   ruff, the import contracts (.importlinter) and module sizes"
 

@@ -1,24 +1,40 @@
 """Crawl sources by running ``python -m spiders.run`` in a subprocess (one crawl per
 process: Twisted's reactor cannot restart). Captures land in
 ``<data_dir>/raw/<source>/<partition>.jsonl``, replaced atomically, so re-crawling a day
-replaces that day's partition instead of appending to it."""
+replaces that day's partition instead of appending to it.
+
+One crawl of a source at a time, whoever starts it (an Airflow task, ``lurewatch crawl``,
+``lurewatch run``): each crawl holds an exclusive ``flock`` on ``<data>/state/<source>.lock``
+and writes who it is into it; a second crawl is refused at once with :class:`SourceBusy`
+naming the source and that holder. The lock belongs to the open file, which the spider
+subprocess inherits, so it lasts as long as the crawl and dies with it (no stale locks).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import fcntl
 import json
 import os
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.register import RegisterError, Source, load_register, parse_register
 from pipeline.settings import Settings
-from spiders.register import Source, load_register
 
 
 class CrawlError(RuntimeError):
     """A crawl failed; the message names the source and the reason."""
+
+
+class SourceBusy(CrawlError):
+    """Another crawl of the same source holds its lock; the message names both."""
 
 
 @dataclass
@@ -61,9 +77,48 @@ def spider_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+def default_holder() -> str:
+    """Who is crawling, for the lock file: this process's command line."""
+    return " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv and sys.argv[0] else "python"
+
+
+@contextmanager
+def source_lock(settings: Settings, source_id: str, partition: str, holder: str) -> Iterator[int]:
+    """Hold ``source_id``'s crawl lock for the ``with`` block; yields the locked descriptor.
+    Raises :class:`SourceBusy` at once (never waits) when another crawl holds it."""
+    path = settings.data_dir / "state" / f"{source_id}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            held_by = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip() or "holder still starting"
+            raise SourceBusy(f"{source_id}: another crawl of this source is running ({held_by}); wait "
+                             f"for it to finish, then run this again (lock file {path})") from None
+        since = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}, partition {partition}, "
+                      f"since {since}, started by: {holder}\n".encode(), 0)
+        try:
+            yield fd
+        finally:
+            os.ftruncate(fd, 0)
+    finally:
+        os.close(fd)
+
+
 def run_spider(args: list[str], out: Path, partition: str, settings: Settings,
-               source_id: str) -> CrawlResult:
-    """Run one crawl subprocess; raises CrawlError with the spider's last words on failure."""
+               source_id: str, holder: str | None = None) -> CrawlResult:
+    """Run one crawl subprocess under the source's lock (``holder`` says who asked: default
+    this command line); raises CrawlError with the spider's last words on failure, SourceBusy
+    when the source is being crawled already."""
+    with source_lock(settings, source_id, partition, holder or default_holder()) as lock_fd:
+        return _run_spider(args, out, partition, settings, source_id, lock_fd)
+
+
+def _run_spider(args: list[str], out: Path, partition: str, settings: Settings,
+                source_id: str, lock_fd: int) -> CrawlResult:
     out.parent.mkdir(parents=True, exist_ok=True)
     stats_path = out.with_name(f".{out.stem}.stats.json")
     cmd = [sys.executable, "-m", "spiders.run", *args, "--partition", partition, "--out", str(out),
@@ -73,7 +128,7 @@ def run_spider(args: list[str], out: Path, partition: str, settings: Settings,
            "--set", f"LUREWATCH_STATE_DIR={settings.data_dir / 'state'}"]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, env=spider_env(settings),
-                              timeout=settings.crawl_timeout, check=False)
+                              timeout=settings.crawl_timeout, check=False, pass_fds=(lock_fd,))
     except subprocess.TimeoutExpired as exc:
         raise CrawlError(f"{source_id}: crawl took longer than {settings.crawl_timeout:.0f}s "
                          "(LUREWATCH_CRAWL_TIMEOUT)") from exc
@@ -92,10 +147,11 @@ def run_spider(args: list[str], out: Path, partition: str, settings: Settings,
     return result
 
 
-def crawl_source(source: Source, partition: str, settings: Settings) -> CrawlResult:
-    """Crawl one register source for ``partition``."""
+def crawl_source(source: Source, partition: str, settings: Settings, *,
+                 holder: str | None = None) -> CrawlResult:
+    """Crawl one register source for ``partition`` (never two at once: see the module doc)."""
     return run_spider(source.run_args(), settings.raw_partition(source.id, partition), partition,
-                      settings, source.id)
+                      settings, source.id, holder)
 
 
 def adhoc_source(kind: str, urls: list[str], *, source_id: str = "adhoc", allow_private: bool = False,
@@ -104,13 +160,12 @@ def adhoc_source(kind: str, urls: list[str], *, source_id: str = "adhoc", allow_
     entry; loopback and private hosts only with ``allow_private``."""
     from urllib.parse import urlsplit
 
-    from spiders.capture import is_private_host
-    from spiders.register import RegisterError, parse_register
+    from pipeline.hostpolicy import start_url_problem
 
     for url in urls:
         host = urlsplit(url).hostname or ""
-        if not allow_private and is_private_host(host):
-            raise CrawlError(f"{url} is a loopback/private address; pass --allow-private to crawl it")
+        if problem := start_url_problem(host, allow_private=allow_private, hint="pass --allow-private to crawl it"):
+            raise CrawlError(f"{url} {problem}")
     entry: dict[str, Any] = {"id": source_id, "kind": kind, "start_urls": urls, "local": allow_private,
                              "legal_basis": "ad-hoc crawl started by an operator"}
     if max_pages:

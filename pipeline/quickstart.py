@@ -1,13 +1,19 @@
 """``lurewatch demo``: the main job on the embedded default, end to end.
 
 Serves the bundled demo sources (a job board and a public Telegram channel preview) on
-127.0.0.1, writes a register pointing at them, runs the ``daily_monitor`` DAG for one date
-with ``airflow dags test`` (real Airflow, SQLite metadata database under ``AIRFLOW_HOME``),
-which crawls, processes and indexes into the embedded SQLite store, then reports.
+127.0.0.1, writes a register pointing at them and runs the DAGs of ``dags/lurewatch.py`` for
+one date with ``airflow dags test`` (real Airflow, SQLite metadata database under
+``AIRFLOW_HOME``): each source's crawl DAG (``crawl_<id>``), then ``process_raw`` for what
+they wrote, which processes and indexes into the embedded SQLite store; then reports.
+
+Under a scheduler (``airflow standalone``) the crawls' asset events trigger ``process_raw``;
+``airflow dags test`` runs one DAG and schedules nothing, so the demo starts ``process_raw``
+itself with the conf a manual run takes (the partition and the sources crawled).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -71,27 +77,21 @@ def run_demo(settings: Settings, date: str, status: object = None, port: int = D
         raise DemoError(f"cannot serve the demo sources on 127.0.0.1:{port} ({exc.strerror}); "
                         "stop what uses that port or run `lurewatch demo --port N`") from exc
     try:
-        sources_file.write_text(yaml.safe_dump(demo_register(server.base_url), sort_keys=False), "utf-8")
+        register = demo_register(server.base_url)
+        sources_file.write_text(yaml.safe_dump(register, sort_keys=False), "utf-8")
         env = airflow_env(settings, sources_file)
         _step(status, "airflow db migrate (metadata database)")
         _airflow(["db", "migrate"], env, log, "airflow db migrate")
-        _step(status, f"airflow dags test daily_monitor {date} (crawl → stages → store)")
-        _airflow(["dags", "test", "daily_monitor", date], env, log, "airflow dags test")
-        state = _run_state(env, date)
-        if state != "success":
-            raise DemoError(f"the daily_monitor run for {date} ended {state!r}; full log: {log}")
+        crawled = [str(entry["id"]) for entry in register["sources"]]
+        for source_id in crawled:
+            _step(status, f"airflow dags test crawl_{source_id} {date} (Scrapy → raw/{source_id}/{date}.jsonl)")
+            _airflow(["dags", "test", f"crawl_{source_id}", date], env, log, f"the crawl_{source_id} run")
+        conf = json.dumps({"partition": date, "sources": crawled})
+        _step(status, f"airflow dags test process_raw {date} (stages → store)")
+        _airflow(["dags", "test", "process_raw", date, "--conf", conf], env, log, "the process_raw run")
     finally:
         server.stop()
     return log
-
-
-def _run_state(env: dict[str, str], date: str) -> str:
-    """State of the daily_monitor run for ``date`` as Airflow recorded it."""
-    proc = subprocess.run([str(Path(sys.executable).parent / "airflow"), "dags", "state",
-                           "daily_monitor", date], env=env, capture_output=True, text=True,
-                          check=False, timeout=300)
-    lines = [ln.strip() for ln in proc.stdout.splitlines() if ln.strip()]
-    return lines[-1].split(",")[0] if lines else f"unknown (exit {proc.returncode})"
 
 
 def _step(status: object, text: str) -> None:

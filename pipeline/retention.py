@@ -14,8 +14,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.register import load_register
 from pipeline.settings import Settings
-from spiders.register import load_register
 
 _DAY = re.compile(r"^\.?(\d{4}-\d{2}-\d{2})(?:\..*)?$")
 

@@ -8,10 +8,11 @@ import json
 import logging
 import multiprocessing as mp
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from itertools import chain, islice
+from pathlib import Path
 from typing import Any
 
 from models.persist import load_model
@@ -44,11 +45,20 @@ class ProcessSummary:
         return asdict(self)
 
 
-def read_partition(settings: Settings, partition: str, summary: ProcessSummary) -> Iterator[Record]:
-    """Records captured for ``partition`` (all sources). Invalid lines are counted and logged
-    with file and line, never silently dropped."""
-    files = sorted(settings.raw_dir.glob(f"*/{partition}.jsonl"))
-    for path in files:
+def partition_files(settings: Settings, partition: str, suffix: str = ".jsonl",
+                    sources: Collection[str] | None = None) -> list[Path]:
+    """``raw/<source>/<partition><suffix>`` files that exist: of every source, or of ``sources``."""
+    if sources is None:
+        return sorted(settings.raw_dir.glob(f"*/{partition}{suffix}"))
+    paths = (settings.raw_dir / source / f"{partition}{suffix}" for source in sorted(set(sources)))
+    return [p for p in paths if p.is_file()]
+
+
+def read_partition(settings: Settings, partition: str, summary: ProcessSummary,
+                   sources: Collection[str] | None = None) -> Iterator[Record]:
+    """Records captured for ``partition`` (all sources, or only ``sources``). Invalid lines are
+    counted and logged with file and line, never silently dropped."""
+    for path in partition_files(settings, partition, ".jsonl", sources):
         with path.open(encoding="utf-8") as fh:
             for n, line in enumerate(fh, 1):
                 if not line.strip():
@@ -64,11 +74,13 @@ def read_partition(settings: Settings, partition: str, summary: ProcessSummary) 
                 yield record
 
 
-def read_removals(settings: Settings, partition: str, summary: ProcessSummary) -> list[RemovalEntry]:
+def read_removals(settings: Settings, partition: str, summary: ProcessSummary,
+                  sources: Collection[str] | None = None) -> list[RemovalEntry]:
     """Removal evidence the spiders wrote for ``partition`` (``<source>/<partition>.removed.jsonl``,
-    see spiders/state.py). Invalid lines are counted (``invalid_removals``) and logged."""
+    see spiders/state.py), of all sources or only ``sources``. Invalid lines are counted
+    (``invalid_removals``) and logged."""
     entries = []
-    for path in sorted(settings.raw_dir.glob(f"*/{partition}.removed.jsonl")):
+    for path in partition_files(settings, partition, ".removed.jsonl", sources):
         with path.open(encoding="utf-8") as fh:
             for n, line in enumerate(fh, 1):
                 if not line.strip():
@@ -131,20 +143,21 @@ def enrich(records: Iterable[Record], settings: Settings) -> Iterator[Record]:
             yield from pending.popleft().result()
 
 
-def process_partition(partition: str, settings: Settings) -> ProcessSummary:
-    """Run the stages over one day's captures, index them, then apply the day's removal
-    evidence (``removed`` counts records newly marked removed). Idempotent: a re-run
-    indexes nothing new and marks nothing again."""
+def process_partition(partition: str, settings: Settings, *,
+                      sources: Collection[str] | None = None) -> ProcessSummary:
+    """Run the stages over one day's captures (of every source, or only ``sources``), index
+    them, then apply the same files' removal evidence (``removed`` counts records newly marked
+    removed). Idempotent: a re-run indexes nothing new and marks nothing again."""
     summary = ProcessSummary(partition)
     totals = UpsertResult()
     store = open_store(settings)
     try:
-        for record in index(enrich(read_partition(settings, partition, summary), settings),
+        for record in index(enrich(read_partition(settings, partition, summary, sources), settings),
                             store=store, totals=totals):
             summary.indexed += 1
             summary.flagged += int(bool(record.flagged))
         # After indexing: a post captured and removed on the same day is marked too.
-        summary.removed = store.mark_removed(read_removals(settings, partition, summary))
+        summary.removed = store.mark_removed(read_removals(settings, partition, summary, sources))
     finally:
         store.close()
     summary.created, summary.updated = totals.created, totals.updated

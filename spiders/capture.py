@@ -1,10 +1,10 @@
 """What every spider records about a capture, and the downloader middleware that stamps each
-response's receipt time. (The private-address guard is ``spiders.middlewares.SsrfGuardMiddleware``.)"""
+response's receipt time. (The private-address guard is ``spiders.ssrf.SsrfGuardMiddleware``,
+applying :mod:`pipeline.hostpolicy`.)"""
 
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -87,19 +87,3 @@ class CaptureStampMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         request.meta[FETCHED_AT] = utc_now()
         return response
-
-
-def is_private_host(host: str) -> bool:
-    """True for ``localhost`` names and non-global IP literals (loopback, private, link-local,
-    CGNAT, multicast, reserved, IPv4-mapped forms of these), as written: no DNS lookup.
-    The crawl itself also checks resolved addresses (``spiders.middlewares``)."""
-    host = host.strip("[]").lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not ip.is_global

@@ -1,14 +1,19 @@
 """Reading schema.org JSON-LD from a page: every ``<script type="application/ld+json">``
-block, flattened through ``@graph`` and lists, with ``@id`` references resolvable."""
+block, read by extruct's ``JsonLdExtractor`` (lenient JSON: raw newlines in strings, leading
+HTML/JS comments), flattened through ``@graph`` and lists, with ``@id`` references resolvable."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import lxml.etree
+from extruct.jsonld import JsonLdExtractor
 from parsel import Selector
+from scrapy.http import TextResponse
+
+_BLOCKS = lxml.etree.XPath('//script[@type="application/ld+json"]')
 
 _SCHEMA_PREFIXES = ("http://schema.org/", "https://schema.org/", "schema:")
 
@@ -60,20 +65,21 @@ def _flatten(data: Any) -> Iterator[dict[str, Any]]:
             yield data
 
 
-def extract(selector: Selector) -> JsonLd:
-    """All JSON-LD nodes in a page. A block that is not valid JSON is counted in
-    ``invalid_blocks`` (with its error message) and skipped, never raised."""
+def extract(page: TextResponse | Selector) -> JsonLd:
+    """All JSON-LD nodes in a page (a response or its selector), block by block. A block that
+    is not JSON is counted in ``invalid_blocks`` (with its error message) and skipped, never
+    raised; an empty block is skipped."""
+    root = page.selector.root if isinstance(page, TextResponse) else page.root
+    reader = JsonLdExtractor()
     result = JsonLd()
-    for i, block in enumerate(selector.css('script[type="application/ld+json"]::text').getall()):
-        text = block.strip()
-        if not text:
+    for i, block in enumerate(_BLOCKS(root)):
+        if not block.xpath("string()").strip():
             continue
         try:
-            # strict=False: boards often leave raw newlines inside JSON strings
-            data = json.loads(text, strict=False)
-        except json.JSONDecodeError as exc:
+            items = reader.extract_items(block)  # the block itself: extruct reads descendant-or-self
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError; nesting too deep
             result.invalid_blocks += 1
             result.errors.append(f"block {i}: {exc}")
             continue
-        result.nodes.extend(_flatten(data))
+        result.nodes.extend(_flatten(items))
     return result

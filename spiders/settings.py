@@ -82,7 +82,7 @@ LUREWATCH_MONITOR_MAX_EMPTY_PAGE_RATE = float(SETTINGS_DOC["LUREWATCH_MONITOR_MA
 LUREWATCH_MONITOR_MIN_COVERAGE = SETTINGS_DOC["LUREWATCH_MONITOR_MIN_COVERAGE"][0]
 LUREWATCH_PAGE_CAP = int(SETTINGS_DOC["LUREWATCH_PAGE_CAP"][0])
 
-# --- Evidence and incremental crawling (spiders/warc.py, spiders/state.py; docs/settings.md) ---
+# --- Evidence and incremental crawling (spiders/warc.py, spiders/state.py, spiders/incremental.py) ---
 # WARC capture sits nearer the downloader than HttpCompressionMiddleware (590) and
 # RedirectMiddleware (600), after CaptureStampMiddleware (950) stamps the receipt time, so it
 # stores bodies as received and every redirect hop. IncrementalMiddleware runs before
@@ -91,7 +91,7 @@ DOWNLOADER_MIDDLEWARES["spiders.warc.WarcCaptureMiddleware"] = 900
 SPIDER_MIDDLEWARES = {
     **globals().get("SPIDER_MIDDLEWARES", {}),
     "spiders.warc.WarcRecordStamp": 45,
-    "spiders.state.IncrementalMiddleware": 40,
+    "spiders.incremental.IncrementalMiddleware": 40,
 }
 #: WARC root: <dir>/<source_id>/<partition>/<run start>-<pid>.warc.gz; unset = capture off.
 LUREWATCH_WARC_DIR = None

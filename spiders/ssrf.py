@@ -1,5 +1,6 @@
 """The SSRF guard: no request, redirect or followed link to a private, loopback, link-local,
-CGNAT, multicast, reserved or cloud-metadata address.
+CGNAT, multicast, reserved or cloud-metadata address (the policy is
+:mod:`pipeline.hostpolicy`; this module applies it to Scrapy's requests and resolver).
 
 * :class:`SsrfGuardMiddleware` (downloader, 10) checks the host as written and every address
   it resolves to; redirects are new requests, so they pass through it too.
@@ -26,76 +27,13 @@ from scrapy.resolver import CachingThreadedResolver
 from scrapy.statscollectors import StatsCollector
 from twisted.internet.error import DNSLookupError
 
+from pipeline.hostpolicy import address_block_reason, host_block_reason
+
 logger = logging.getLogger(__name__)
-
-IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-#: Cloud instance-metadata endpoints: refused even for ``local`` sources (LUREWATCH_BLOCK_METADATA).
-METADATA_ADDRESSES = frozenset(
-    ipaddress.ip_address(a)
-    for a in (
-        "169.254.169.254",  # AWS, GCP, Azure, OpenStack, DigitalOcean…
-        "169.254.170.2",  # AWS ECS task metadata
-        "169.254.170.23",  # AWS EKS pod identity
-        "fd00:ec2::254",  # AWS IMDS over IPv6
-        "fd00:ec2::23",
-        "100.100.100.200",  # Alibaba Cloud
-        "192.0.0.192",  # Oracle Cloud (classic)
-    )
-)
-METADATA_HOSTS = frozenset(
-    {
-        "metadata.google.internal",
-        "metadata.goog",
-        "metadata",
-        "instance-data",
-        "instance-data.ec2.internal",
-        "metadata.azure.com",
-    }
-)
-_CGNAT = ipaddress.ip_network("100.64.0.0/10")
 
 
 class SsrfBlocked(IgnoreRequest):
     """A request to a refused address; never fetched. The message names the host and why."""
-
-
-def address_block_reason(ip: IpAddress, *, allow_private: bool, block_metadata: bool = True) -> str | None:
-    """Why ``ip`` must not be fetched, or None. Metadata addresses are refused whenever
-    ``block_metadata``; every other non-global class only when not ``allow_private``."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return address_block_reason(ip.ipv4_mapped, allow_private=allow_private, block_metadata=block_metadata)
-    if block_metadata and ip in METADATA_ADDRESSES:
-        return "cloud metadata endpoint"
-    if allow_private:
-        return None
-    for label, hit in (
-        ("loopback", ip.is_loopback),
-        ("unspecified", ip.is_unspecified),
-        ("link-local", ip.is_link_local),
-        ("multicast", ip.is_multicast),
-        ("CGNAT", isinstance(ip, ipaddress.IPv4Address) and ip in _CGNAT),
-        ("reserved", ip.is_reserved),
-        ("private", ip.is_private),
-        ("non-global", not ip.is_global),
-    ):
-        if hit:
-            return label
-    return None
-
-
-def host_block_reason(host: str, *, allow_private: bool, block_metadata: bool = True) -> str | None:
-    """Why ``host`` as written (a name or an IP literal) must not be fetched, or None."""
-    name = host.strip("[]").lower().rstrip(".")
-    if block_metadata and name in METADATA_HOSTS:
-        return "cloud metadata host"
-    try:
-        ip = ipaddress.ip_address(name.split("%", 1)[0])
-    except ValueError:
-        if not allow_private and (name == "localhost" or name.endswith(".localhost")):
-            return "loopback"
-        return None
-    return address_block_reason(ip, allow_private=allow_private, block_metadata=block_metadata)
 
 
 def _inc(stats: StatsCollector | None, key: str, count: int = 1) -> None:

@@ -130,3 +130,22 @@ def test_lang_falls_back_to_crawl_hint_then_page() -> None:
         source_id="s", source_kind="jobposting", partition="2026-11-28", lang="vi"
     )
     assert record_from_posting(posting, page, resp, hinted).lang == "vi"
+
+
+def test_blocks_are_counted_one_by_one_and_hostile_nesting_is_an_invalid_block() -> None:
+    good = '{"@type": "JobPosting", "title": "Clerk", "description": "d"}'
+    deep = "[" * 100_000 + "]" * 100_000
+    body = "".join(f'<script type="application/ld+json">{b}</script>'
+                   for b in (good, "{broken", deep, "  ", good.replace("Clerk", "Cook")))
+    page = jsonld.extract(HtmlResponse(url=BASE + "x.html", body=body.encode(), encoding="utf-8"))
+    assert [p["title"] for p in page.of_type("JobPosting")] == ["Clerk", "Cook"]
+    assert page.invalid_blocks == 2
+    assert [e.split(":")[0] for e in page.errors] == ["block 1", "block 2"]
+
+
+def test_comment_before_the_json_and_raw_newlines_in_strings_are_read() -> None:
+    ld = '<!-- board template -->\n{"@type": "JobPosting", "title": "T", "description": "a\nb"}'
+    page = jsonld.extract(page_of(ld))
+    (posting,) = page.of_type("JobPosting")
+    assert posting["description"] == "a\nb"
+    assert page.invalid_blocks == 0

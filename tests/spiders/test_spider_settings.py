@@ -6,6 +6,7 @@ from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.misc import load_object
 
+from pipeline.register import KIND_NAMES
 from spiders.kinds import KINDS
 
 
@@ -42,3 +43,9 @@ def test_spider_loader_finds_one_spider_per_kind() -> None:
     for kind, path in KINDS.items():
         assert loader.load(kind) is load_object(path)
         assert load_object(path).source_kind == kind
+
+
+def test_spider_kinds_agree_with_the_register_kinds() -> None:
+    # pipeline/register.py validates kinds by name (it never imports spiders); every name it
+    # accepts must have a spider here, and every spider a name there.
+    assert sorted(KINDS) == sorted(KIND_NAMES)

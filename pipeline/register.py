@@ -1,5 +1,7 @@
-"""The source register (``spiders/sources.yaml``): which sources to crawl, how, when, under
-what legal basis and for how long captures are kept.
+"""The source register (``spiders/sources.yaml``, or the file ``LUREWATCH_SOURCES`` names):
+which sources to crawl, how, when, under what legal basis and for how long captures are kept.
+Read by ``pipeline`` (crawls, retention, the CLI) and, as plain YAML, by the DAG file; never
+by the spiders, which get everything on their command line (:meth:`Source.run_args`).
 
 Shape (one entry per source; the file's header repeats it for operators)::
 
@@ -8,7 +10,8 @@ Shape (one entry per source; the file's header repeats it for operators)::
         kind: jobposting             # jobposting | feed | telegram | reddit | listing
         start_urls: [https://…]      # http(s); telegram: https://t.me/s/<channel>
         enabled: true                # default true
-        schedule: "0 */6 * * *"      # cron (5 fields) or @hourly/@daily/…; default @daily
+        schedule: "0 */6 * * *"      # cron (5 fields, checked with croniter) or @hourly/@daily/…;
+                                     # default @daily
         delay: 1.0                   # politeness: seconds between requests (default 1)
         concurrency: 1               # politeness: parallel requests to the site (default 1)
         lang: vi                     # language hint
@@ -31,21 +34,26 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+from croniter import CroniterError, croniter
 
-from spiders.capture import is_private_host
-from spiders.kinds import KINDS
+from pipeline.hostpolicy import start_url_problem
+
+#: The source kinds, one spider each. ``spiders.kinds.KINDS`` maps each name to its spider
+#: class (tests/spiders/test_spider_settings.py checks the two agree).
+KIND_NAMES = ("jobposting", "feed", "telegram", "reddit", "listing")
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _REGION = re.compile(r"^[A-Z]{2}$")
-_CRON_FIELD = re.compile(r"^[\d*/,\-A-Za-z?LW#]+$")
-_CRON_PRESETS = frozenset({"@once", "@hourly", "@daily", "@weekly", "@monthly", "@yearly",
-                           "@annually", "@midnight"})
+#: Airflow schedule presets croniter does not know (None: not a cron schedule).
+_AIRFLOW_PRESETS: dict[str, str | None] = {"@once": None, "@quarterly": "0 0 1 */3 *"}
+_CRON_START = datetime(2026, 1, 1, tzinfo=UTC)
 _TELEGRAM_PATH = re.compile(r"^/(?:telegram/)?s/[A-Za-z0-9_]{4,64}/?$")
 _LISTING_SELECTORS = ("item_links", "title", "text")
 
@@ -130,11 +138,20 @@ def _lang(value: Any) -> str | None:
 
 
 def _schedule(value: Any) -> str | None:
-    ok = isinstance(value, str) and (
-        value.strip() in _CRON_PRESETS
-        or (len(value.split()) == 5 and all(_CRON_FIELD.match(f) for f in value.split()))
-    )
-    return None if ok else f"{value!r} is not a 5-field cron expression or @daily-style preset"
+    """A cron expression Airflow can schedule: 5 fields, or a preset (@hourly, @daily…)."""
+    usage = "use 5 cron fields like '0 */6 * * *' or a preset like @daily"
+    if not isinstance(value, str):
+        return f"{value!r} is not a cron expression; {usage}"
+    expr = _AIRFLOW_PRESETS.get(value.strip(), value.strip())
+    if expr is None:
+        return None
+    if not expr.startswith("@") and len(expr.split()) != 5:
+        return f"{value!r} has {len(expr.split())} fields, not 5; {usage}"
+    try:
+        croniter(expr, _CRON_START).get_next(datetime)
+    except CroniterError as exc:
+        return f"{value!r} is not a valid cron expression ({exc}); {usage}"
+    return None
 
 
 def _region(value: Any) -> str | None:
@@ -172,9 +189,8 @@ def _check_urls(kind: str, urls: Any, local: bool, where: str) -> tuple[str, ...
         parts = urlsplit(url) if isinstance(url, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
             raise _fail(where, "start_urls", f"{url!r} is not an http(s) URL")
-        if not local and is_private_host(parts.hostname):
-            raise _fail(where, "start_urls",
-                        f"{url!r} is a loopback/private address; set local: true if intended")
+        if problem := start_url_problem(parts.hostname, allow_private=local, hint="set local: true if intended"):
+            raise _fail(where, "start_urls", f"{url!r} {problem}")
         if kind == "telegram" and not _TELEGRAM_PATH.match(parts.path):
             raise _fail(where, "start_urls", f"{url!r} is not a channel preview like https://t.me/s/<channel>")
         if kind == "reddit" and not parts.path.endswith(".json"):
@@ -193,8 +209,8 @@ def _parse_source(entry: Any, where: str) -> Source:
     if unknown:
         raise _fail(where, unknown[0], f"unknown field (known: {', '.join(sorted(_FIELDS))})")
     kind = entry.get("kind")
-    if kind not in KINDS:
-        raise _fail(where, "kind", f"{kind!r} is not one of {', '.join(sorted(KINDS))}")
+    if kind not in KIND_NAMES:
+        raise _fail(where, "kind", f"{kind!r} is not one of {', '.join(sorted(KIND_NAMES))}")
     for name, check in _CHECKS.items():
         if entry.get(name) is not None and (problem := check(entry[name])):
             raise _fail(where, name, problem)
@@ -217,6 +233,7 @@ def _parse_source(entry: Any, where: str) -> Source:
         region=(region,) if isinstance(region, str) else tuple(region),
         delay=None if entry.get("delay") is None else float(entry["delay"]),
         selectors=dict(selectors),
+        schedule=str(entry.get("schedule") or "@daily").strip(),
     )
     return Source(id=sid, kind=kind, **values)
 
@@ -251,3 +268,8 @@ def load_register(path: str | Path) -> list[Source]:
     except yaml.YAMLError as exc:
         raise RegisterError(f"{p}: not valid YAML: {exc}") from exc
     return parse_register(data, origin=str(p))
+
+
+def is_source_id(value: object) -> bool:
+    """True for a well-formed source id (it names ``raw/<id>/``, so it is safe in a path)."""
+    return isinstance(value, str) and bool(_ID.match(value))

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from pipeline.demo import demo_register
+from pipeline.register import RegisterError, Source, load_register, parse_register
 from pipeline.settings import PROJECT_ROOT
-from spiders.register import RegisterError, Source, load_register, parse_register
 
 GOOD = {"id": "vn-board", "kind": "jobposting", "start_urls": ["https://jobs.example.com/list"],
         "legal_basis": "public job ads, research and crime prevention"}
@@ -71,7 +71,16 @@ def test_demo_register_round_trips(tmp_path: Path) -> None:
         ({"lang": "Vietnamese"}, r"\(vn-board\): field 'lang'"),
         ({"delay": -1}, r"\(vn-board\): field 'delay': -1 must be a number of seconds"),
         ({"delay": "slow"}, r"\(vn-board\): field 'delay'"),
-        ({"schedule": "every day"}, r"\(vn-board\): field 'schedule'"),
+        ({"schedule": "every day"}, r"\(vn-board\): field 'schedule': 'every day' has 2 fields, not 5"),
+        ({"schedule": "61 * * * *"}, r"\(vn-board\): field 'schedule': '61 \* \* \* \*' is not a valid cron"),
+        ({"schedule": "*/0 * * * *"}, r"\(vn-board\): field 'schedule': .* step '0'"),
+        ({"schedule": "0 0 31 2 *"}, r"\(vn-board\): field 'schedule': .*use 5 cron fields"),  # never fires
+        ({"schedule": "* * * * * *"}, r"\(vn-board\): field 'schedule': .* has 6 fields"),
+        ({"schedule": "@reboot"}, r"\(vn-board\): field 'schedule': '@reboot' is not a valid cron"),
+        ({"schedule": 6}, r"\(vn-board\): field 'schedule': 6 is not a cron expression"),
+        ({"start_urls": ["http://169.254.169.254/"], "local": True},
+         r"field 'start_urls': .* is a cloud metadata endpoint, which is never crawled"),
+        ({"start_urls": ["http://[64:ff9b::a9fe:a9fe]/"], "local": True}, r"cloud metadata endpoint"),
         ({"scheduel": "@daily"}, r"\(vn-board\): field 'scheduel': unknown field"),
         ({"legal_basis": None}, r"\(vn-board\): field 'legal_basis': say why"),
         ({"legal_basis": "  "}, r"\(vn-board\): field 'legal_basis': must be non-empty"),
@@ -111,6 +120,14 @@ def test_local_entries_may_use_loopback_and_valid_schedules_pass() -> None:
         }
     )
     assert [s.id for s in srcs] == ["vn-board", "tg"]
+
+
+@pytest.mark.parametrize("schedule", ["@daily", "@hourly", "@weekly", "@monthly", "@yearly", "@once",
+                                      "@quarterly", " @daily ", "0 */6 * * *", "30 2 * * MON-FRI",
+                                      "0 0 L * *", "0 9 * * 1#2"])
+def test_schedules_croniter_accepts_pass(schedule: str) -> None:
+    (src,) = parse_register({"sources": [{**GOOD, "schedule": schedule}]})
+    assert src.schedule == schedule.strip()
 
 
 def test_duplicate_ids_and_bad_files(tmp_path: Path) -> None:
