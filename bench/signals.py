@@ -79,10 +79,9 @@ def _timed(posts: Sequence[Post], fn: Callable[[str, str | None], object], repea
 
 
 def measure(posts: Sequence[Post], repeat: int) -> dict[str, float]:
-    from pipeline.stages.extract import find_entities, find_identifiers
-    from pipeline.stages.indicators import indicator_hits
-
     from pipeline.extractors import clear_caches
+    from pipeline.extractors.find import find_entities, find_identifiers
+    from pipeline.indicators import indicator_hits
     from pipeline.textnorm import normalize_text
 
     def clear() -> None:
