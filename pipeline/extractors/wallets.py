@@ -23,12 +23,11 @@ from pipeline.extractors.base import NO_HINTS, FinderComponent, Found, Hints
 from pipeline.extractors.literals import Prechecked
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-# Each pattern starts with its first character and looks behind it afterwards (the same
-# matches as a lookbehind first), so ``re`` finds candidates by that character alone.
-_TRON = Prechecked(re.compile(rf"T(?<![\w/]T)[{_B58}]{{33}}(?![\w])"))
-_EVM = Prechecked(re.compile(r"0x(?<![\w/]0x)[0-9a-fA-F]{40}(?![\w])"))
-_BTC58 = Prechecked(re.compile(rf"[13](?<![\w/][13])[{_B58}]{{25,34}}(?![\w])"))
+_TRON = Prechecked(re.compile(rf"(?<![\w/])T[{_B58}]{{33}}(?![\w])"))
+_EVM = Prechecked(re.compile(r"(?<![\w/])0x[0-9a-fA-F]{40}(?![\w])"))
+_BTC58 = Prechecked(re.compile(rf"(?<![\w/])[13][{_B58}]{{25,34}}(?![\w])"))
 _BECH32 = Prechecked(re.compile(r"(?<![\w/])(?:bc1|BC1)[02-9ac-hj-np-zAC-HJ-NP-Z]{11,87}(?![\w])"))
+
 
 def keccak256(data: bytes) -> bytes:
     """Keccak-256 as Ethereum uses it (the original padding, not SHA3-256's)."""
@@ -105,7 +104,7 @@ def find_wallets(text: str, hints: Hints = NO_HINTS, found: Sequence[Found] = ()
     checks = ((_TRON, valid_tron, "tron"), (_EVM, valid_evm, "evm"), (_BTC58, valid_btc_base58, "bitcoin"),
               (_BECH32, valid_bech32, "bitcoin"))
     for rx, valid, chain in checks:
-        for m in rx.finditer(text):
+        for m in rx.finditer(text, hints.folded):
             if valid(m.group(0)):
                 yield Found("crypto_wallet", m.group(0), m.start(), m.end(), {"chain": chain})
 
