@@ -249,19 +249,36 @@ def _single_hits(text: str, field: str, norm: NormText, low: str | None) -> list
     return list(hits.values())
 
 
-def _assign(parts: Sequence[tuple[str, ...]], hits: Sequence[IndicatorHit],
-            used: tuple[int, ...] = ()) -> tuple[int, ...] | None:
-    """Indices of one hit per part, no two with the same evidence span (strongest hits tried
-    first, backtracking), or None."""
-    if not parts:
-        return used
-    taken = {(hits[j].field, hits[j].start, hits[j].end) for j in used}
-    for i, h in enumerate(hits):
-        if (h.field, h.start, h.end) not in taken and (h.id in parts[0] or h.id.split("-", 1)[0] in parts[0]):
-            found = _assign(parts[1:], hits, (*used, i))
-            if found is not None:
-                return found
-    return None
+def _assign(parts: Sequence[tuple[str, ...]], hits: Sequence[IndicatorHit]) -> tuple[int, ...] | None:
+    """Indices of one hit per part, no two with the same evidence span, or None: the first
+    such choice in the order of ``hits`` (strongest first), part after part, backtracking.
+    Hits of one span are one choice for a part, and a failure is remembered with the spans it
+    depended on, so a post with many hits is not searched exponentially."""
+    spans = [(h.field, h.start, h.end) for h in hits]
+    cands = [[i for i, h in enumerate(hits) if h.id in part or h.id.split("-", 1)[0] in part] for part in parts]
+    if not all(cands):
+        return None
+    later: list[frozenset[tuple[str, int, int]]] = [frozenset()] * (len(parts) + 1)  # spans parts d… may take
+    for d in range(len(parts) - 1, -1, -1):
+        later[d] = later[d + 1] | {spans[i] for i in cands[d]}
+    failed: set[tuple[int, frozenset[tuple[str, int, int]]]] = set()
+
+    def search(d: int, used: frozenset[tuple[str, int, int]]) -> tuple[int, ...] | None:
+        if d == len(parts):
+            return ()
+        if (d, used & later[d]) in failed:
+            return None
+        tried = set()
+        for i in cands[d]:
+            if spans[i] in used or spans[i] in tried:
+                continue
+            tried.add(spans[i])
+            rest = search(d + 1, used | {spans[i]})
+            if rest is not None:
+                return (i, *rest)
+        failed.add((d, used & later[d]))
+        return None
+    return search(0, frozenset())
 
 
 def _combination_hits(singles: Sequence[IndicatorHit]) -> list[IndicatorHit]:
