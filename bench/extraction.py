@@ -3,7 +3,7 @@
     .venv/bin/python bench/extraction.py [--posts 2000] [--repeat 3] [--dev]
 
 Accuracy: runs the extraction of ``lurewatch extract`` in-process
-(``pipeline.stages.extract.find_entities``, else ``entities_for``) over
+(``pipeline.extractors.find.find_entities``: normalize, then every extractor) over
 bench/data/extraction_gold.jsonl and reports per-type precision and recall. A predicted entity
 matches a gold one when type and value are equal and the spans overlap (one-to-one).
 
@@ -12,7 +12,7 @@ baseline of phonenumbers' PhoneNumberMatcher plus simple regexes for @handles, e
 URLs over the raw text, in the same run over the same corpus: the gold texts repeated to
 ``--posts`` posts (plus the texts of /work/shared/data/jobads-dev.jsonl with ``--dev`` when
 that file exists). The normalization cache is cleared before every post so repeats cost
-what new posts would (the finders' per-text caches too). Best of ``--repeat`` runs.
+what new posts would. Best of ``--repeat`` runs.
 Prints Markdown for docs/benchmarks.md.
 """
 
@@ -54,17 +54,12 @@ def money_as_written(found: object) -> str:
 
 def lurewatch_extractor() -> tuple[str, Callable[[str, str | None], list[Ent]]]:
     """The in-process extraction of ``lurewatch extract`` (normalize + extract)."""
-    from pipeline.stages import extract
+    from pipeline.extractors.find import find_entities
 
-    if hasattr(extract, "find_entities"):
-        def run(text: str, lang: str | None) -> list[Ent]:
-            return [(f.type, money_as_written(f) if f.type == "money" else f.value, f.start, f.end)
-                    for f in extract.find_entities(text, lang)]
-        return "pipeline.stages.extract.find_entities", run
-
-    def run_old(text: str, lang: str | None) -> list[Ent]:
-        return [(e.type, e.value, e.start, e.end) for e in extract.entities_for(text, lang)]
-    return "pipeline.stages.extract.entities_for", run_old
+    def run(text: str, lang: str | None) -> list[Ent]:
+        return [(f.type, money_as_written(f) if f.type == "money" else f.value, f.start, f.end)
+                for f in find_entities(text, lang)]
+    return "pipeline.extractors.find.find_entities", run
 
 
 _HANDLE = re.compile(r"(?<![\w@])@([A-Za-z][A-Za-z0-9_]{3,31})")
@@ -162,19 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         base_texts += [(d["text"], d.get("lang")) for d in dev if d.get("text")]
     corpus = (base_texts * (args.posts // len(base_texts) + 1))[:args.posts]
     lw(corpus[0][0], corpus[0][1])  # load the spaCy pipeline and gazetteers outside the timing
-    clear_norm = getattr(normalize_text, "cache_clear", None)
-    try:
-        from pipeline.extractors import clear_caches
-    except ImportError:
-        clear_caches = None  # type: ignore[assignment]
-
-    def clear() -> None:  # a repeated post costs what a new one would
-        if clear_norm:
-            clear_norm()
-        if clear_caches:
-            clear_caches()
-
-    pps_lw = throughput(corpus, lw, args.repeat, clear)
+    pps_lw = throughput(corpus, lw, args.repeat, normalize_text.cache_clear)  # a repeat costs what a new post would
     pps_base = throughput(corpus, baseline, args.repeat, None)
 
     langs = Counter(r["lang"] for r in gold)

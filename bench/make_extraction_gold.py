@@ -74,7 +74,7 @@ def bech32_p2wpkh(seed: str) -> str:
 
 
 def evm(seed: str) -> str:
-    from pipeline.extractors.wallets import keccak256  # pure-Python Keccak-256 of the extractor
+    from pipeline.extractors.wallets import keccak256  # the extractor's Keccak-256 (pycryptodome)
 
     low = _h(seed)[:20].hex()
     digest = keccak256(low.encode()).hex()

@@ -83,9 +83,9 @@ def _hits(hits: list[Any]) -> list[Any]:
 
 
 def snapshot_post(post: dict[str, Any]) -> dict[str, Any]:
-    from pipeline.stages.extract import extract_row, find_identifiers
-    from pipeline.stages.indicators import indicator_hits
-
+    from pipeline.extracting import extract_row
+    from pipeline.extractors.find import find_identifiers
+    from pipeline.indicators import indicator_hits
     from pipeline.textnorm import normalize_text
 
     text = post["text"]

@@ -10,10 +10,9 @@ texts of bench/data/extraction_gold.jsonl (about 80 characters, message-like). W
 
 Stages, timed one core (one Python thread), best of ``--repeat``:
 
-* ``normalize``: ``normalize_text(text)``, its cache (and the finders') cleared before every call;
+* ``normalize``: ``normalize_text(text)``, its cache cleared before every call;
 * ``indicators``: ``indicator_hits(text)``, normalization already cached (the stage's own cost);
-* ``identifiers``: ``find_identifiers(text, lang)`` (every extractor of the language's
-  pipeline), the finders' per-text caches cleared before every call;
+* ``identifiers``: ``find_identifiers(text, lang)`` (every extractor, on the text as given);
 * ``all, cold``: ``normalize_text`` + ``indicator_hits`` + ``find_entities`` with the cache
   cleared first (what ``lurewatch extract`` does for a new post);
 * ``baseline``: one ``re.findall`` of a phone-or-URL regex over the text.
@@ -79,15 +78,12 @@ def _timed(posts: Sequence[Post], fn: Callable[[str, str | None], object], repea
 
 
 def measure(posts: Sequence[Post], repeat: int) -> dict[str, float]:
-    from pipeline.stages.extract import find_entities, find_identifiers
-    from pipeline.stages.indicators import indicator_hits
-
-    from pipeline.extractors import clear_caches
+    from pipeline.extractors.find import find_entities, find_identifiers
+    from pipeline.indicators import indicator_hits
     from pipeline.textnorm import normalize_text
 
     def clear() -> None:
         normalize_text.cache_clear()
-        clear_caches()
 
     def all_cold(text: str, lang: str | None) -> None:
         normalize_text(text)
@@ -102,7 +98,7 @@ def measure(posts: Sequence[Post], repeat: int) -> dict[str, float]:
     for text, _ in posts:
         normalize_text(text)
     out["indicators"] = _timed(posts, lambda t, _: indicator_hits(t), repeat)
-    out["identifiers"] = _timed(posts, find_identifiers, repeat, clear_caches)
+    out["identifiers"] = _timed(posts, find_identifiers, repeat)
     out["all, cold"] = _timed(posts, all_cold, repeat, clear)
     out["baseline"] = _timed(posts, lambda t, _: _BASELINE.findall(t), repeat)
     return out

@@ -16,31 +16,35 @@ Three kinds of catalogue entries, evaluated in this order:
    weighs ``context_factor`` (0.3) times its weight. A post quoting an ad inside a warning
    therefore keeps all its evidence but scores 0.3 of the ad. The stage applies the context
    across title and text: a warning title down-weights the text's hits (:func:`post_hits`).
+
+A pattern runs only on a text holding one of the literals every match of it contains, all of
+the catalogue's literals found in one Aho-Corasick pass (pyahocorasick) over the folded text;
+one whose matches all start with a literal is tried only where one starts (:class:`PatternSet`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import yaml
 
-from pipeline.extractors.literals import (
-    finditer_near,
-    folded_cached,
-    literal_anchors,
-    required_literals,
-    scan_bounds,
-)
+from pipeline.extractors.literals import folded, leading_literals, required_literals
 from pipeline.records import IndicatorHit
 from pipeline.textnorm import NormText, normalize_text
 
 VERSION = "indicators.v2"
+
+#: where each catalogue literal starts in a text's folded form (literal → offsets, ascending)
+Positions = dict[str, list[int]]
+#: a pattern's first match starting at a given offset or later, in one text
+Searcher = Callable[[int], "re.Match[str] | None"]
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class Indicator:
     patterns: tuple[tuple[re.Pattern[str], float], ...]  # (compiled, weight of a hit)
     all_of: tuple[tuple[str, ...], ...] = ()  # combination parts (ids or group prefixes)
     context_factor: float = 1.0
-    pattern_sets: tuple[PatternSet, ...] = ()  # ``patterns`` with literal pre-checks, same order
+    pattern_sets: tuple[PatternSet, ...] = ()  # ``patterns`` with their literals, same order
 
     @property
     def group(self) -> str:
@@ -60,114 +64,101 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class Pattern:
+    """One catalogue pattern compiled on its own, with the literals one of which its every
+    match contains and those one of which its every match starts with
+    (:mod:`pipeline.extractors.literals`; None: unknown)."""
+
+    rx: re.Pattern[str]
+    literals: frozenset[str] | None
+    leading: frozenset[str] | None
+
+    @classmethod
+    def of(cls, pattern: str) -> Pattern:
+        return cls(re.compile(pattern, re.IGNORECASE), required_literals(pattern), leading_literals(pattern))
+
+    def searcher(self, text: str, positions: Positions) -> Searcher:
+        """The first match in ``text`` from a given offset on: tried only where one of its
+        leading literals starts, when it has them, else searched for."""
+        if self.leading is None:
+            return lambda pos: self.rx.search(text, pos)
+        starts = sorted({s for lit in self.leading for s in positions.get(lit, ())})
+
+        def first(pos: int) -> re.Match[str] | None:
+            for i in range(bisect_left(starts, pos), len(starts)):
+                if (m := self.rx.match(text, starts[i])) is not None:
+                    return m
+            return None
+        return first
+
+
+@dataclass(frozen=True)
 class PatternSet:
-    """One alternation of an indicator's patterns of one weight, with the literals one of which
-    each pattern's matches contain (:mod:`pipeline.extractors.literals`)."""
+    """An indicator's patterns of one weight, found as their alternation ``rx`` finds them:
+    at the first position where one matches, the match of the first that does, then on from
+    its end (overlapping hits of one indicator are reported once)."""
 
     rx: re.Pattern[str]
     weight: float
-    parts: tuple[str, ...]
-    literals: tuple[frozenset[str] | None, ...]
-    #: whether some part has no pre-check, and the union of all parts' literals
-    unchecked: bool = field(init=False, default=False)
-    any_literal: frozenset[str] = field(init=False, default=frozenset())
-    #: each part compiled on its own (an alternation of one part is that part)
-    part_rx: tuple[re.Pattern[str], ...] = field(init=False, default=())
-    #: each part's ``(width, reach)`` (:func:`~pipeline.extractors.literals.scan_bounds`), None if unbounded
-    bounds: tuple[tuple[int, int] | None, ...] = field(init=False, default=())
-    #: each part's :func:`~pipeline.extractors.literals.literal_anchors` (strings near a match's start)
-    anchors: tuple[tuple[frozenset[str], int] | None, ...] = field(init=False, default=())
-    #: :meth:`_scan_info` per subset of parts
-    scan_info: dict[tuple[int, ...], Any] = field(init=False, default_factory=dict, compare=False, repr=False)
+    patterns: tuple[Pattern, ...]
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "unchecked", any(lits is None or "" in lits for lits in self.literals))
-        object.__setattr__(self, "any_literal", frozenset().union(*(lits or () for lits in self.literals)))
-        object.__setattr__(self, "part_rx", tuple(re.compile(p, re.IGNORECASE) for p in self.parts))
-        object.__setattr__(self, "bounds", tuple(scan_bounds(p, re.IGNORECASE) for p in self.parts))
-        object.__setattr__(self, "anchors", tuple(literal_anchors(p, re.IGNORECASE) for p in self.parts))
+    @property
+    def literals(self) -> frozenset[str]:
+        return frozenset().union(*(p.literals or () for p in self.patterns))
 
-    def _subset(self, keep: list[int]) -> re.Pattern[str]:
-        """The alternation of the parts ``keep`` (not empty)."""
-        if len(keep) == len(self.parts):
-            return self.rx
-        if len(keep) == 1:
-            return self.part_rx[keep[0]]
-        return _alternation(tuple(self.parts[i] for i in keep))
+    @property
+    def unchecked(self) -> bool:
+        """Whether some pattern has no literals (it may match any text)."""
+        return any(p.literals is None for p in self.patterns)
 
-    def _kept(self, found: Collection[str]) -> list[int] | None:
-        if not self.unchecked and self.any_literal.isdisjoint(found):
-            return None
-        return [i for i, lits in enumerate(self.literals)
-                if lits is None or "" in lits or not lits.isdisjoint(found)]
-
-    def _scan_info(self, keep: tuple[int, ...]) -> tuple[tuple[frozenset[str], int] | None, frozenset[str] | None,
-                                                        tuple[int, int] | None]:
-        """The anchors, literals and bounds of the alternation of the parts ``keep`` (for
-        :func:`~pipeline.extractors.literals.finditer_near`), worked out once per subset."""
-        info = self.scan_info.get(keep)
-        if info is None:
-            anchors = [self.anchors[i] for i in keep]
-            near = (frozenset().union(*(a[0] for a in anchors if a)), max(a[1] for a in anchors if a)) \
-                if all(anchors) else None
-            lits = [self.literals[i] for i in keep]
-            literals = frozenset().union(*(x for x in lits if x)) if all(x and "" not in x for x in lits) else None
-            bounds = [self.bounds[i] for i in keep]
-            bound = (max(b[0] for b in bounds if b), max(b[1] for b in bounds if b)) if all(bounds) else None
-            info = self.scan_info[keep] = (near, literals, bound)
-        return info
-
-    def finditer(self, text: str, positions: dict[str, list[int]] | None) -> Iterator[re.Match[str]]:
-        """``rx.finditer(text)``, faster: only the patterns whose literals ``text`` holds
-        (``positions``: :func:`literal_positions` of its folded form, None when it has none),
-        scanned only where their matches can be
-        (:func:`~pipeline.extractors.literals.finditer_near`)."""
-        if positions is None:
+    def finditer(self, text: str, positions: Positions | None) -> Iterator[re.Match[str]]:
+        """``rx.finditer(text)``, running only the patterns one of whose literals occurs
+        (``positions``: :func:`literal_positions` of the text's folded form; None: ``rx`` is
+        run)."""
+        if positions is None or self.unchecked:
             return self.rx.finditer(text)
-        keep = self._kept(positions)
-        if keep is None:
-            return iter(())
-        near, literals, bound = self._scan_info(tuple(keep))
+        return _first_matches([p.searcher(text, positions) for p in self.patterns
+                               if p.literals is not None and not p.literals.isdisjoint(positions)])
 
-        def spans_of(strings: Iterable[str]) -> list[tuple[int, int]]:
-            return [(end - len(lit), end) for lit in strings for end in positions.get(lit, ())]
 
-        # The whole alternation, already compiled, matches what the kept parts' alternation
-        # matches (the other parts need a literal the text lacks, so they match nowhere in
-        # it): it serves the few anchored starts, and the kept parts' alternation (compiled
-        # once per subset) only a scan of stretches or of the whole text.
-        rx = self.part_rx[keep[0]] if len(keep) == 1 else self.rx
-        return finditer_near(rx, text, spans_of, near, literals, bound, scan=lambda: self._subset(keep))
+def _first_matches(searchers: Sequence[Searcher]) -> Iterator[re.Match[str]]:
+    """The matches of the alternation of some patterns (in order), given each one's
+    :data:`Searcher`: the earliest match of any, the first pattern's on a tie, then on from
+    its end. No match is empty (each holds a literal)."""
+    ahead = [first(0) for first in searchers]
+    while True:
+        best = None
+        for m in ahead:
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        if best is None:
+            return
+        yield best
+        pos = best.end()
+        ahead = [m if m is None or m.start() >= pos else first(pos) for m, first in zip(ahead, searchers, strict=True)]
 
 
 @lru_cache(maxsize=1)
 def _literal_automaton() -> Any:
-    """An Aho-Corasick automaton of every literal the catalogue's patterns require."""
+    """An Aho-Corasick automaton of every literal, required or leading, of the catalogue."""
     import ahocorasick
 
     automaton = ahocorasick.Automaton()
     for ind in load_indicators():
         for ps in ind.pattern_sets:
-            for lits in (*ps.literals, *(a[0] for a in ps.anchors if a)):
-                for lit in lits or ():
-                    if lit:
-                        automaton.add_word(lit, lit)
+            for p in ps.patterns:
+                for lit in (*(p.literals or ()), *(p.leading or ())):
+                    automaton.add_word(lit, (lit, len(lit) - 1))
     automaton.make_automaton()
     return automaton
 
 
-def literal_positions(low: str) -> dict[str, list[int]]:
-    """Where each catalogue literal occurs in ``low`` (a :func:`folded` text): literal → end
-    offsets (exclusive), in one scan."""
-    out: dict[str, list[int]] = {}
-    for end, lit in _literal_automaton().iter(low):
-        out.setdefault(lit, []).append(end + 1)
+def literal_positions(low: str) -> Positions:
+    """Where each catalogue literal starts in ``low`` (a folded text), in one scan."""
+    out: Positions = {}
+    for last, (lit, back) in _literal_automaton().iter(low):
+        out.setdefault(lit, []).append(last - back)
     return out
-
-
-@lru_cache(maxsize=16384)
-def _alternation(parts: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
 
 
 def _compile(item: dict[str, Any]) -> tuple[PatternSet, ...]:
@@ -181,13 +172,14 @@ def _compile(item: dict[str, Any]) -> tuple[PatternSet, ...]:
                 raise ValueError(f"indicator {item['id']} ({lang}): bad pattern {pat!r}: {exc}") from exc
             weight = item.get("unverified_weight", 0.25) if pat in unverified else item["weight"]
             by_weight.setdefault(float(weight), []).append(pat)
-    # One alternation per (indicator, weight): one scan of the text instead of one per
-    # pattern; overlapping hits of the same indicator are reported once. Patterns get the
-    # text's NFKC folding (Thai SARA AM "ำ" becomes "ํา" in the normalized text).
+    # One pattern set per (indicator, weight), found as one alternation: overlapping hits of
+    # the same indicator are reported once. Patterns get the text's NFKC folding (Thai SARA
+    # AM "ำ" becomes "ํา" in the normalized text).
     out = []
     for w, pats in by_weight.items():
-        parts = tuple(unicodedata.normalize("NFKC", p) for p in pats)
-        out.append(PatternSet(_alternation(parts), w, parts, tuple(required_literals(p) for p in parts)))
+        parts = [unicodedata.normalize("NFKC", p) for p in pats]
+        rx = re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+        out.append(PatternSet(rx, w, tuple(Pattern.of(p) for p in parts)))
     return tuple(out)
 
 
@@ -214,18 +206,17 @@ def load_indicators() -> tuple[Indicator, ...]:
 @lru_cache(maxsize=1)
 def _catalogue_index() -> tuple[tuple[tuple[Indicator, PatternSet], ...], tuple[int, ...], dict[str, tuple[int, ...]]]:
     """Every (indicator, pattern set) of the catalogue in order; the numbers of those
-    without a pre-check (some pattern requires no literal); literal → numbers of the sets
-    one of whose patterns requires it."""
+    with an unchecked pattern; literal → numbers of the sets one of whose patterns requires it."""
     flat = tuple((ind, ps) for ind in load_indicators() for ps in ind.pattern_sets)
     by_literal: dict[str, list[int]] = {}
     for i, (_, ps) in enumerate(flat):
-        for lit in ps.any_literal:
+        for lit in ps.literals:
             by_literal.setdefault(lit, []).append(i)
     return (flat, tuple(i for i, (_, ps) in enumerate(flat) if ps.unchecked),
             {lit: tuple(idx) for lit, idx in by_literal.items()})
 
 
-def _pattern_sets(positions: dict[str, list[int]] | None) -> Iterator[tuple[Indicator, PatternSet]]:
+def _pattern_sets(positions: Positions | None) -> Iterator[tuple[Indicator, PatternSet]]:
     """The catalogue's (indicator, pattern set) pairs in order; given a text's
     :func:`literal_positions`, only those that can match it (no pre-check, or a literal one
     of its patterns requires is there: what :meth:`PatternSet.finditer` would check)."""
@@ -240,9 +231,9 @@ def _pattern_sets(positions: dict[str, list[int]] | None) -> Iterator[tuple[Indi
         yield flat[i]
 
 
-def _single_hits(text: str, field: str, norm: NormText) -> list[IndicatorHit]:
-    """Single-indicator hits in ``text`` (normalized as ``norm``), offsets into ``text``."""
-    low = folded_cached(norm.text)
+def _single_hits(text: str, field: str, norm: NormText, low: str | None) -> list[IndicatorHit]:
+    """Single-indicator hits in ``text`` (normalized as ``norm``, which ``low`` is
+    ``folded``), offsets into ``text``."""
     positions = literal_positions(low) if low is not None else None
     hits: dict[tuple[str, int, int], IndicatorHit] = {}
     for ind, ps in _pattern_sets(positions):
@@ -258,19 +249,36 @@ def _single_hits(text: str, field: str, norm: NormText) -> list[IndicatorHit]:
     return list(hits.values())
 
 
-def _assign(parts: Sequence[tuple[str, ...]], hits: Sequence[IndicatorHit],
-            used: tuple[int, ...] = ()) -> tuple[int, ...] | None:
-    """Indices of one hit per part, no two with the same evidence span (strongest hits tried
-    first, backtracking), or None."""
-    if not parts:
-        return used
-    taken = {(hits[j].field, hits[j].start, hits[j].end) for j in used}
-    for i, h in enumerate(hits):
-        if (h.field, h.start, h.end) not in taken and (h.id in parts[0] or h.id.split("-", 1)[0] in parts[0]):
-            found = _assign(parts[1:], hits, (*used, i))
-            if found is not None:
-                return found
-    return None
+def _assign(parts: Sequence[tuple[str, ...]], hits: Sequence[IndicatorHit]) -> tuple[int, ...] | None:
+    """Indices of one hit per part, no two with the same evidence span, or None: the first
+    such choice in the order of ``hits`` (strongest first), part after part, backtracking.
+    Hits of one span are one choice for a part, and a failure is remembered with the spans it
+    depended on, so a post with many hits is not searched exponentially."""
+    spans = [(h.field, h.start, h.end) for h in hits]
+    cands = [[i for i, h in enumerate(hits) if h.id in part or h.id.split("-", 1)[0] in part] for part in parts]
+    if not all(cands):
+        return None
+    later: list[frozenset[tuple[str, int, int]]] = [frozenset()] * (len(parts) + 1)  # spans parts d… may take
+    for d in range(len(parts) - 1, -1, -1):
+        later[d] = later[d + 1] | {spans[i] for i in cands[d]}
+    failed: set[tuple[int, frozenset[tuple[str, int, int]]]] = set()
+
+    def search(d: int, used: frozenset[tuple[str, int, int]]) -> tuple[int, ...] | None:
+        if d == len(parts):
+            return ()
+        if (d, used & later[d]) in failed:
+            return None
+        tried = set()
+        for i in cands[d]:
+            if spans[i] in used or spans[i] in tried:
+                continue
+            tried.add(spans[i])
+            rest = search(d + 1, used | {spans[i]})
+            if rest is not None:
+                return (i, *rest)
+        failed.add((d, used & later[d]))
+        return None
+    return search(0, frozenset())
 
 
 def _combination_hits(singles: Sequence[IndicatorHit]) -> list[IndicatorHit]:
@@ -297,17 +305,19 @@ def finalize(singles: list[IndicatorHit]) -> list[IndicatorHit]:
     return sorted(hits, key=lambda h: (h.field, h.start, h.id, h.end))
 
 
-def post_hits(fields: Iterable[tuple[str, str, NormText]]) -> list[IndicatorHit]:
-    """Every indicator hit of one post from its ``(field, text as captured, normalized text)``
-    fields (title, text): one per single indicator and evidence span, one per part of each
-    combination rule that fires across the fields, all weights down-weighted when the post is
-    a warning or news post (see module doc)."""
+def post_hits(fields: Iterable[tuple[str, str, NormText, str | None]]) -> list[IndicatorHit]:
+    """Every indicator hit of one post from its ``(field, text as captured, normalized text,
+    folded normalized text)`` fields (title, text; the last is
+    :func:`~pipeline.extractors.literals.folded` of ``norm.text``): one per single indicator
+    and evidence span, one per part of each combination rule that fires across the fields,
+    all weights down-weighted when the post is a warning or news post (see module doc)."""
     singles: list[IndicatorHit] = []
-    for name, text, norm in fields:
-        singles += _single_hits(text, name, norm)
+    for name, text, norm, low in fields:
+        singles += _single_hits(text, name, norm, low)
     return finalize(singles)
 
 
 def indicator_hits(text: str, field: str = "text") -> list[IndicatorHit]:
     """:func:`post_hits` of a post that is this one field (normalizes ``text``)."""
-    return post_hits([(field, text, normalize_text(text))])
+    norm = normalize_text(text)
+    return post_hits([(field, text, norm, folded(norm.text))])

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from pipeline.extractors import Found
 from pipeline.extractors.find import find_entities
+from pipeline.extractors.literals import folded
 from pipeline.indicators import post_hits
 from pipeline.records import Entity, IndicatorHit
 from pipeline.textnorm import NormText, normalize_text
@@ -111,12 +112,14 @@ def post_signals(title: str | None, text: str, *, lang: str | None = None, lang_
     region = clean_region(region)
     hint = None if lang_code == "und" else lang_code
     wanted = None if types is None else tuple(types)
-    fields = []
+    fields, lows = [], []
     for name, value in (("title", title), ("text", text)):
         if name == "title" and not value:
             continue
         norm = normalize_text(value or "")
-        found = find_entities(value or "", hint, region, wanted, norm=norm)
+        low = folded(norm.text)  # lower-cased once for the extractors' and indicators' literal checks
+        found = find_entities(value or "", hint, region, wanted, norm=norm, low=low)
         fields.append(FieldSignals(name, value or "", norm, tuple(found)))
-    hits = post_hits((f.name, f.text, f.norm) for f in fields)
+        lows.append(low)
+    hits = post_hits((f.name, f.text, f.norm, low) for f, low in zip(fields, lows, strict=True))
     return PostSignals(lang_code, source, region, tuple(fields), hits)

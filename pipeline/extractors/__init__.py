@@ -38,12 +38,3 @@ def components_for(types: Iterable[str]) -> int:
 __all__ = ["CHARS_KEY", "COMPONENTS", "ENTITY_TYPES", "FINDS", "FOUND_KEY", "SPANS_KEY", "Found", "Hints", "ages",
            "components_for", "emails", "locations", "messaging", "money", "phones", "urls", "wallets"]
 
-
-def clear_caches() -> None:
-    """Forget the per-text caches of the finders (gazetteer matches, folded text): benchmarks
-    call it so that a repeated text costs what a new one would."""
-    from pipeline.extractors.literals import folded_cached
-    from pipeline.extractors.locations import _places
-
-    _places.cache_clear()
-    folded_cached.cache_clear()

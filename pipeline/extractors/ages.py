@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 
 from spacy.language import Language
 
-from pipeline.extractors.base import NO_HINTS, FinderComponent, Found, Hints, overlaps, spans_of
+from pipeline.extractors.base import NO_HINTS, FinderComponent, Found, Hints, Spans
 from pipeline.extractors.literals import Prechecked
 
 _A = r"(\d{2})"
@@ -38,21 +38,21 @@ def _ok(*ages: int) -> bool:
 
 
 def find_ages(text: str, hints: Hints = NO_HINTS, found: Sequence[Found] = ()) -> Iterator[Found]:
-    taken = spans_of(found, "money", "phone", "url", "crypto_wallet")
+    taken = Spans.of(found, "money", "phone", "url", "crypto_wallet")
     for rx in (_RANGE_BEFORE, _RANGE_AFTER):
-        for m in rx.finditer(text):
+        for m in rx.finditer(text, hints.folded):
             lo, hi = int(m.group(1)), int(m.group(2))
-            if _ok(lo, hi) and lo < hi and not overlaps(m.start(), m.end(), taken):
-                taken.append((m.start(), m.end()))
+            if _ok(lo, hi) and lo < hi and not taken.overlaps(m.start(), m.end()):
+                taken.add(m.start(), m.end())
                 yield Found("age", f"{lo}-{hi}", m.start(), m.end(), {"min": lo, "max": hi})
-    for m in _MIN.finditer(text):
+    for m in _MIN.finditer(text, hints.folded):
         lo = int(m.group(1) or m.group(2))
-        if _ok(lo) and not overlaps(m.start(), m.end(), taken):
-            taken.append((m.start(), m.end()))
+        if _ok(lo) and not taken.overlaps(m.start(), m.end()):
+            taken.add(m.start(), m.end())
             yield Found("age", f"{lo}+", m.start(), m.end(), {"min": lo, "max": None})
-    for m in _SINGLE.finditer(text):
+    for m in _SINGLE.finditer(text, hints.folded):
         age = int(m.group(1))
-        if _ok(age) and not overlaps(m.start(), m.end(), taken):
+        if _ok(age) and not taken.overlaps(m.start(), m.end()):
             yield Found("age", str(age), m.start(), m.end(), {"min": age, "max": age})
 
 

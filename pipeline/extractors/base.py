@@ -11,11 +11,14 @@ works on character offsets of ``doc.text``; the component appends its items to
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from spacy.tokens import Doc
+
+from pipeline.extractors.literals import folded
 
 SPANS_KEY = "identifiers"
 FOUND_KEY = "identifiers"
@@ -39,10 +42,14 @@ class Found:
 
 @dataclass(frozen=True)
 class Hints:
-    """What a finder may know besides the text: post language and source region (ISO 3166)."""
+    """What a finder may know besides the text: post language and source region (ISO 3166),
+    and the text folded once for every finder's literal checks
+    (:func:`~pipeline.extractors.literals.folded`; None: not given or refused, and regexes
+    then scan the text unchecked)."""
 
     lang: str | None = None
     region: str | None = None
+    folded: str | None = None
 
 
 #: No hints (a shared default: ``Hints`` is frozen).
@@ -51,16 +58,38 @@ NO_HINTS = Hints()
 Finder = Callable[[str, Hints, Sequence[Found]], Iterable[Found]]
 
 
-def overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
-    return any(s < end and start < e for s, e in spans)
+class Spans:
+    """Character spans ``[start, end)`` that a new find must not overlap. Kept as their union,
+    disjoint runs sorted by start (ends sorted too), so adding or testing one is a binary
+    search, not a pass over every span so far."""
 
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in spans:
+            self.add(start, end)
 
-def spans_of(found: Iterable[Found], *types: str) -> list[tuple[int, int]]:
-    return [(f.start, f.end) for f in found if not types or f.type in types]
+    @classmethod
+    def of(cls, found: Iterable[Found], *types: str) -> Spans:
+        """The spans of ``found`` (those of ``types`` when given)."""
+        return cls((f.start, f.end) for f in found if not types or f.type in types)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` (not empty) shares a character with a span."""
+        i = bisect_right(self.ends, start)
+        return i < len(self.starts) and self.starts[i] < end
+
+    def add(self, start: int, end: int) -> None:
+        lo, hi = bisect_left(self.ends, start), bisect_right(self.starts, end)
+        if lo < hi:  # runs [lo, hi) overlap or touch the new span: merge them
+            start, end = min(start, self.starts[lo]), max(end, self.ends[hi - 1])
+        self.starts[lo:hi] = [start]
+        self.ends[lo:hi] = [end]
 
 
 def hints_of(doc: Doc) -> Hints:
-    return Hints(lang=doc.user_data.get("lang") or doc.lang_ or None, region=doc.user_data.get("region"))
+    return Hints(lang=doc.user_data.get("lang") or doc.lang_ or None, region=doc.user_data.get("region"),
+                 folded=folded(doc.text))
 
 
 class FinderComponent:

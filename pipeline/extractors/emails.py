@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 
 from spacy.language import Language
 
-from pipeline.extractors.base import NO_HINTS, FinderComponent, Found, Hints
+from pipeline.extractors.base import NO_HINTS, FinderComponent, Found, Hints, Spans
 from pipeline.extractors.literals import Prechecked
 
 FREEMAIL = frozenset({"gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com",
@@ -46,15 +46,15 @@ def _domain(raw: str) -> str:
 
 
 def find_emails(text: str, hints: Hints = NO_HINTS, found: Sequence[Found] = ()) -> Iterator[Found]:
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
     for rx, obfuscated in ((_PLAIN, False), (_BRACKETED, True), (_WORDS, True)):
-        for m in rx.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
+        for m in rx.finditer(text, hints.folded):
+            if taken.overlaps(m.start(), m.end()):
                 continue
             domain = _domain(m.group(2))
             if rx is _WORDS and not (_DOT_ANY.search(m.group(2)) or domain in FREEMAIL):
                 continue
-            taken.append((m.start(), m.end()))
+            taken.add(m.start(), m.end())
             yield Found("email", f"{m.group(1).lower()}@{domain}", m.start(), m.end(),
                         {"obfuscated": obfuscated, "freemail": domain in FREEMAIL})
 

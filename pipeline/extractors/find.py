@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.extractors import COMPONENTS, Found, Hints, components_for
+from pipeline.extractors.literals import folded
 from pipeline.textnorm import NormText, normalize_text
 
 #: extract.v3: language and region as decided by pipeline.signals (region from the register)
@@ -67,21 +68,25 @@ def _run(text: str, hints: Hints, upto: int | None = None) -> list[Found]:
 def find_identifiers(text: str, lang: str | None = None, region: str | None = None) -> list[tuple[str, str, int, int]]:
     """All identifiers in ``text`` as ``(type, value, start, end)``, offsets into ``text`` as
     given (not normalized), ordered by position."""
-    return [f.as_tuple() for f in _run(text, Hints(lang=lang, region=region))]
+    return [f.as_tuple() for f in _run(text, Hints(lang=lang, region=region, folded=folded(text)))]
 
 
 def find_entities(text: str, lang: str | None = None, region: str | None = None,
-                  types: Iterable[str] | None = None, norm: NormText | None = None) -> list[Found]:
+                  types: Iterable[str] | None = None, norm: NormText | None = None,
+                  low: str | None = None) -> list[Found]:
     """Identifiers of ``text`` found on its normalized form ``norm`` (computed when not
     given), with offsets into ``text`` exactly as given and their extra details; duplicates
     dropped. ``types``: the caller needs only these (others may be missing: the components
-    after the last one that finds one of them are not run)."""
+    after the last one that finds one of them are not run). ``low``: ``folded(norm.text)``
+    when the caller has it (computed when None)."""
     if norm is None:
         norm = normalize_text(text)
+    if low is None:
+        low = folded(norm.text)
     out: list[Found] = []
     seen: set[tuple[str, str, int, int]] = set()
     upto = None if types is None else components_for(types)
-    for f in _run(norm.text, Hints(lang=lang, region=region), upto):
+    for f in _run(norm.text, Hints(lang=lang, region=region, folded=low), upto):
         start, end = norm.to_original(f.start, f.end)
         item = dataclasses.replace(f, start=start, end=end)
         if f.type == "email":  # the normalizer may have undone "[at]"/"[dot]" already

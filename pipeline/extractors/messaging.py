@@ -27,7 +27,7 @@ from collections.abc import Iterator, Sequence
 import phonenumbers
 from spacy.language import Language
 
-from pipeline.extractors.base import NO_HINTS, FinderComponent, Found, Hints, overlaps, spans_of
+from pipeline.extractors.base import NO_HINTS, FinderComponent, Found, Hints, Spans
 from pipeline.extractors.literals import Prechecked
 from pipeline.extractors.phones import candidate_regions, e164, parse_number
 
@@ -37,12 +37,10 @@ _ID = r"@?~?[A-Za-z0-9][A-Za-z0-9._-]{2,31}"
 
 _TG_LINK = Prechecked(re.compile(rf"(?:https?://)?(?:www\.)?(?:t|telegram)\.me/(?:s/)?(?:joinchat/)?({_HANDLE})\b"
                       rf"|tg://resolve\?domain=({_HANDLE})", re.I))
-# Labels that all start with one letter start the pattern with it and look behind it
-# afterwards (the same matches as a lookbehind first), so ``re`` finds candidates by that letter.
-_TG_LABEL = Prechecked(re.compile(rf"t(?<![A-Za-z0-9]t)(?:elegram|ele|g|lg)\s*(?:id)?\s*[:：]\s*({_HANDLE})\b", re.I))
+_TG_LABEL = Prechecked(re.compile(rf"(?<![A-Za-z0-9])(?:telegram|tele|tg|tlg)\s*(?:id)?\s*[:：]\s*({_HANDLE})\b", re.I))
 _TG_HANDLE = Prechecked(re.compile(rf"(?<![\w@./])@({_HANDLE})\b"))
 _WA_LINK = Prechecked(re.compile(r"(?:https?://)?(?:wa\.me/|api\.whatsapp\.com/send/?\?phone=)\+?(\d{7,15})", re.I))
-_WA_LABEL = Prechecked(re.compile(rf"w(?<![A-Za-z0-9]w)(?:hats\s?app|a|sp|hatsap)\b{_SEP}", re.I))
+_WA_LABEL = Prechecked(re.compile(rf"(?<![A-Za-z0-9])(?:whats\s?app|wa|wsp|whatsap)\b{_SEP}", re.I))
 _LINE_LINK = Prechecked(re.compile(
     r"(?:https?://)?(?:line\.me/(?:R/)?ti/p/|lin\.ee/)([@~]?[A-Za-z0-9._-]{2,32})", re.I))
 _LINE_LABEL = Prechecked(re.compile(
@@ -72,42 +70,47 @@ def _number_after(text: str, pos: int, regions: list[str]) -> tuple[int, int, st
 
 
 def find_messaging(text: str, hints: Hints = NO_HINTS, found: Sequence[Found] = ()) -> Iterator[Found]:
-    emails = spans_of(found, "email")
-    regions = candidate_regions(text, hints)
+    low = hints.folded
     out: list[Found] = []
-    for m in _TG_LINK.finditer(text):
+    wa_labels = list(_WA_LABEL.finditer(text, low))
+    zalo_labels = list(_ZALO_LABEL.finditer(text, low))
+    regions = candidate_regions(text, hints) if wa_labels or zalo_labels else []
+    for m in _TG_LINK.finditer(text, low):
         out.append(Found("telegram", (m.group(1) or m.group(2)).lower(), m.start(), m.end()))
-    for m in _WA_LINK.finditer(text):
+    for m in _WA_LINK.finditer(text, low):
         e164 = _number("+" + m.group(1), [])
         if e164:
             out.append(Found("whatsapp", e164, m.start(), m.end()))
-    for m in _WA_LABEL.finditer(text):
+    for m in wa_labels:
         if hit := _number_after(text, m.end(), regions):
             out.append(Found("whatsapp", hit[2], hit[0], hit[1]))
-    for m in _LINE_LINK.finditer(text):
+    for m in _LINE_LINK.finditer(text, low):
         out.append(Found("line", m.group(1).lstrip("@~").lower(), m.start(), m.end()))
-    links = spans_of(out)
-    for m in _LINE_LABEL.finditer(text):
-        if not overlaps(m.start(1), m.end(1), links):
+    links = Spans.of(out)
+    for m in _LINE_LABEL.finditer(text, low):
+        if not links.overlaps(m.start(1), m.end(1)):
             out.append(Found("line", m.group(1).lstrip("@~").lower(), m.start(1), m.end(1)))
-    for m in _WECHAT_LABEL.finditer(text):
+    for m in _WECHAT_LABEL.finditer(text, low):
         out.append(Found("wechat", m.group(1).lower(), m.start(1), m.end(1)))
-    for m in _ZALO_LINK.finditer(text):
+    for m in _ZALO_LINK.finditer(text, low):
         ident = m.group(1)
         value = _number(ident, ["VN"]) if ident.isdigit() else None
         out.append(Found("zalo", value or ident.lower(), m.start(), m.end()))
-    for m in _ZALO_LABEL.finditer(text):
+    for m in zalo_labels:
         if hit := _number_after(text, m.end(), ["VN", *regions]):
             out.append(Found("zalo", hit[2], hit[0], hit[1]))
-    for m in _MESSENGER.finditer(text):
+    for m in _MESSENGER.finditer(text, low):
         out.append(Found("messenger", m.group(1).lower(), m.start(), m.end()))
-    claimed = spans_of(out, "line", "wechat") + emails
-    for m in _TG_HANDLE.finditer(text):
-        if not overlaps(m.start(), m.end(), claimed + spans_of(out, "telegram")):
-            out.append(Found("telegram", m.group(1).lower(), m.start(), m.end()))
-    for m in _TG_LABEL.finditer(text):
-        if not overlaps(m.start(1), m.end(1), claimed + spans_of(out, "telegram")):
-            out.append(Found("telegram", m.group(1).lower(), m.start(1), m.end(1)))
+    # a bare @handle or a labelled name is Telegram unless an e-mail, a LINE or WeChat label or
+    # an earlier Telegram find holds it (the handle spans "@name", the label form the name)
+    claimed = Spans([*((f.start, f.end) for f in found if f.type == "email"),
+                     *((f.start, f.end) for f in out if f.type in ("line", "wechat", "telegram"))])
+    for rx, group in ((_TG_HANDLE, 0), (_TG_LABEL, 1)):
+        for m in rx.finditer(text, low):
+            start, end = m.span(group)
+            if not claimed.overlaps(start, end):
+                out.append(Found("telegram", m.group(1).lower(), start, end))
+                claimed.add(start, end)
     return iter(out)
 
 

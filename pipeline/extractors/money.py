@@ -22,14 +22,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from re import _parser
 from typing import Any
 
 import yaml
 from spacy.language import Language
 
-from pipeline.extractors.base import NO_HINTS, FinderComponent, Found, Hints, overlaps, spans_of
-from pipeline.extractors.literals import anchored_finditer, candidate_starts
+from pipeline.extractors.base import NO_HINTS, FinderComponent, Found, Hints, Spans
 
 RATES = Path(__file__).with_name("rates.yaml")
 
@@ -75,12 +73,9 @@ _SUF_RX = rf"(?:{_alt(list(_SUF))})(?![A-Za-z])"
 _MULT_RX = rf"(?:{_alt(list(_MULT))})(?![A-Za-z\u00c0-\u024f\u1e00-\u1eff])"
 _PER_RX = (rf"(?:(?:/|per|a|an|each|every|mỗi|một|1|ต่อ|每|一个|/ )\s?)?(?:{_alt(list(_PERIOD))})"
            r"(?![A-Za-z\u00c0-\u024f\u1e00-\u1eff])")
-#: what may come before the first number: a match starts at most ``_LEAD_WIDTH`` characters
-#: before a digit that begins a run of digits (no currency word ends in a digit)
+#: what may come before the first number
 _LEAD = (rf"(?<![\w.,$])(?:(?P<pper>{_alt(list(_PREFIX_PERIOD))})\s?[:：]?\s?(?:约|高达|最高|可达)?\s?)?"
          rf"(?P<pre1>{_PRE_RX})?\s?")
-_LEAD_WIDTH = _parser.parse(_LEAD, re.IGNORECASE).getwidth()[1]
-_DIGIT_RUN = re.compile(r"(?<!\d)\d")
 _MONEY = re.compile(
     rf"{_LEAD}(?P<n1>{_NUM})\s?(?P<m1>{_MULT_RX})?\s?(?P<s1>{_SUF_RX})?"
     rf"(?:\s?(?:-|–|—|~|〜|to|đến|tới|ถึง|至|到|hingga|sampai|hanggang)\s?(?P<pre2>{_PRE_RX})?\s?(?P<n2>{_NUM})"
@@ -155,22 +150,15 @@ def money_value(info: dict[str, Any]) -> str:
     return f"USD {round(info['amount_usd_month'])}/month"
 
 
-def _money_matches(text: str) -> Iterator[re.Match[str]]:
-    """``_MONEY.finditer(text)``, trying only the positions a match can start at: up to
-    ``_LEAD_WIDTH`` characters before the start of each run of digits."""
-    starts = candidate_starts((m.start() for m in _DIGIT_RUN.finditer(text)), _LEAD_WIDTH, limit=600)
-    return _MONEY.finditer(text) if starts is None else anchored_finditer(_MONEY, text, starts)
-
-
 def find_money(text: str, hints: Hints = NO_HINTS, found: Sequence[Found] = (),
                rates_path: str = str(RATES)) -> Iterator[Found]:
     rates = load_rates(rates_path)
-    skip = spans_of(found, "phone", "url", "email", "crypto_wallet", "whatsapp", "zalo", "wechat", "line")
-    for m in _money_matches(text):
+    skip = Spans.of(found, "phone", "url", "email", "crypto_wallet", "whatsapp", "zalo", "wechat", "line")
+    for m in _MONEY.finditer(text):
         start, end = m.start(), m.end()
         while end > start and text[end - 1].isspace():
             end -= 1
-        if overlaps(start, end, skip):
+        if skip.overlaps(start, end):
             continue
         info = read_amount(m, rates)
         if info is not None and info["amount_usd_month"] > 0:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from spacy.language import Language
 
-from pipeline.extractors.base import NO_HINTS, FinderComponent, Found, Hints, overlaps, spans_of
+from pipeline.extractors.base import NO_HINTS, FinderComponent, Found, Hints, Spans
 from pipeline.extractors.literals import Prechecked
 
 SHORTENERS = ("bit.ly", "bitly.com", "tinyurl.com", "t.co", "goo.gl", "rb.gy", "cutt.ly", "shorturl.at", "s.id",
@@ -49,14 +49,14 @@ def host_of(url: str) -> str:
 
 def find_urls(text: str, hints: Hints = NO_HINTS, found: Sequence[Found] = (),
               shorteners: Sequence[str] = SHORTENERS) -> Iterator[Found]:
-    skip = spans_of(found, "email")
+    skip = Spans.of(found, "email")
     short = frozenset(shorteners)
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
     for rx in (_SCHEME, _bare((*shorteners, *BARE_HOSTS))):
-        for m in rx.finditer(text):
-            if overlaps(m.start(), m.end(), taken) or overlaps(m.start(), m.end(), skip):
+        for m in rx.finditer(text, hints.folded):
+            if taken.overlaps(m.start(), m.end()) or skip.overlaps(m.start(), m.end()):
                 continue
-            taken.append((m.start(), m.end()))
+            taken.add(m.start(), m.end())
             host = host_of(m.group(0))
             yield Found("url", m.group(0), m.start(), m.end(), {"host": host, "shortener": host in short})
 

@@ -1,10 +1,11 @@
 """Crypto wallet addresses (taxonomy ENT-09), value as written; only checksum-valid ones.
 
 - TRON: ``T…`` (34 chars) Base58Check whose payload is 21 bytes starting 0x41.
-- EVM: ``0x`` + 40 hex; mixed case must pass the EIP-55 checksum (Keccak-256, implemented
-  here because hashlib's ``sha3_256`` is the FIPS variant); all lower / all upper accepted.
-- Bitcoin: Base58Check P2PKH/P2SH (version 0x00/0x05, 25 bytes); bech32 (witness v0) and
-  bech32m (v1+) ``bc1…`` with their checksum (BIP-173/BIP-350).
+- EVM: ``0x`` + 40 hex; mixed case must pass the EIP-55 checksum (Keccak-256 from
+  pycryptodome: hashlib's ``sha3_256`` is the FIPS variant); all lower / all upper accepted.
+- Bitcoin: Base58Check P2PKH/P2SH (version 0x00/0x05, 25 bytes; the ``base58`` package);
+  bech32 (witness v0) and bech32m (v1+) ``bc1…`` with their checksum (BIP-173/BIP-350; the
+  reference algorithm, written out here: the ``bech32`` package predates bech32m).
 
 Registers ``lurewatch_wallets_v1``. Extra: ``chain`` (tron, evm, bitcoin).
 """
@@ -15,66 +16,27 @@ import re
 from collections.abc import Iterator, Sequence
 
 import base58
+from Crypto.Hash import keccak
 from spacy.language import Language
 
 from pipeline.extractors.base import NO_HINTS, FinderComponent, Found, Hints
 from pipeline.extractors.literals import Prechecked
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-# Each pattern starts with its first character and looks behind it afterwards (the same
-# matches as a lookbehind first), so ``re`` finds candidates by that character alone.
-_TRON = Prechecked(re.compile(rf"T(?<![\w/]T)[{_B58}]{{33}}(?![\w])"))
-_EVM = Prechecked(re.compile(r"0x(?<![\w/]0x)[0-9a-fA-F]{40}(?![\w])"))
-_BTC58 = Prechecked(re.compile(rf"[13](?<![\w/][13])[{_B58}]{{25,34}}(?![\w])"))
+_TRON = Prechecked(re.compile(rf"(?<![\w/])T[{_B58}]{{33}}(?![\w])"))
+_EVM = Prechecked(re.compile(r"(?<![\w/])0x[0-9a-fA-F]{40}(?![\w])"))
+_BTC58 = Prechecked(re.compile(rf"(?<![\w/])[13][{_B58}]{{25,34}}(?![\w])"))
 _BECH32 = Prechecked(re.compile(r"(?<![\w/])(?:bc1|BC1)[02-9ac-hj-np-zAC-HJ-NP-Z]{11,87}(?![\w])"))
-
-# ---------------------------------------------------------------- Keccak-256 (EIP-55)
-
-_RC = [0x0000000000000001, 0x0000000000008082, 0x800000000000808A, 0x8000000080008000, 0x000000000000808B,
-       0x0000000080000001, 0x8000000080008081, 0x8000000000008009, 0x000000000000008A, 0x0000000000000088,
-       0x0000000080008009, 0x000000008000000A, 0x000000008000808B, 0x800000000000008B, 0x8000000000008089,
-       0x8000000000008003, 0x8000000000008002, 0x8000000000000080, 0x000000000000800A, 0x800000008000000A,
-       0x8000000080008081, 0x8000000000008080, 0x0000000080000001, 0x8000000080008008]
-_ROT = [[0, 36, 3, 41, 18], [1, 44, 10, 45, 2], [62, 6, 43, 15, 61], [28, 55, 25, 21, 56], [27, 20, 39, 8, 14]]
-_M64 = (1 << 64) - 1
-
-
-def _rol(x: int, n: int) -> int:
-    return ((x << n) | (x >> (64 - n))) & _M64 if n else x
-
-
-def _keccak_f(a: list[list[int]]) -> None:
-    for rc in _RC:
-        c = [a[x][0] ^ a[x][1] ^ a[x][2] ^ a[x][3] ^ a[x][4] for x in range(5)]
-        d = [c[(x - 1) % 5] ^ _rol(c[(x + 1) % 5], 1) for x in range(5)]
-        for x in range(5):
-            for y in range(5):
-                a[x][y] ^= d[x]
-        b = [[0] * 5 for _ in range(5)]
-        for x in range(5):
-            for y in range(5):
-                b[y][(2 * x + 3 * y) % 5] = _rol(a[x][y], _ROT[x][y])
-        for x in range(5):
-            for y in range(5):
-                a[x][y] = b[x][y] ^ ((~b[(x + 1) % 5][y]) & b[(x + 2) % 5][y])
-        a[0][0] ^= rc
 
 
 def keccak256(data: bytes) -> bytes:
-    """Keccak-256 as used by Ethereum (original padding 0x01, not SHA3's 0x06)."""
-    rate = 136
-    msg = bytearray(data) + b"\x01" + b"\x00" * ((-len(data) - 1) % rate)
-    msg[-1] |= 0x80
-    a = [[0] * 5 for _ in range(5)]
-    for off in range(0, len(msg), rate):
-        block = msg[off:off + rate]
-        for i in range(rate // 8):
-            a[i % 5][i // 5] ^= int.from_bytes(block[8 * i:8 * i + 8], "little")
-        _keccak_f(a)
-    return b"".join(a[i % 5][i // 5].to_bytes(8, "little") for i in range(4))
+    """Keccak-256 as Ethereum uses it (the original padding, not SHA3-256's)."""
+    return keccak.new(digest_bits=256, data=data).digest()
 
 
 def valid_evm(addr: str) -> bool:
+    """EIP-55: an address in one case is accepted; in mixed case, each letter is upper case
+    exactly where the Keccak-256 of the lower-case address has a hex digit of 8 or more."""
     body = addr[2:]
     if body == body.lower() or body == body.upper():
         return True
@@ -142,7 +104,7 @@ def find_wallets(text: str, hints: Hints = NO_HINTS, found: Sequence[Found] = ()
     checks = ((_TRON, valid_tron, "tron"), (_EVM, valid_evm, "evm"), (_BTC58, valid_btc_base58, "bitcoin"),
               (_BECH32, valid_bech32, "bitcoin"))
     for rx, valid, chain in checks:
-        for m in rx.finditer(text):
+        for m in rx.finditer(text, hints.folded):
             if valid(m.group(0)):
                 yield Found("crypto_wallet", m.group(0), m.start(), m.end(), {"chain": chain})
 

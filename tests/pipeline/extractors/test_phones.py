@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.extractors.base import Hints
-from pipeline.extractors.phones import candidate_regions, find_phones
+from pipeline.extractors.phones import _LENIENCY, candidate_regions, e164, find_phones
 
 
 @pytest.mark.parametrize(("text", "lang", "region", "expected"), [
@@ -59,3 +62,28 @@ def test_bad_leniency_config(blank) -> None:
     nlp = spacy.blank("xx")
     with pytest.raises(ValueError, match="leniency"):
         nlp.add_pipe("lurewatch_phones_v1", config={"leniency": "SLOPPY"})
+
+
+PHONE_WORDS = st.sampled_from(["+855 12 345 678", "0912 345 678", "(02) 123-4567", "ext. 12", "2024-05-01 10:30",
+                               "call", "+66812345678", "Salary 15,000", "1", "-", " ", "\n", "a", "(", "+",
+                               "＋84 912 345 678", "+44 20 7946 0958", "Cambodia", "Việt Nam", "00855", "1-800-FLOWERS",
+                               "ext 5", "tel:0917", "63 917 123 4567", "0063 917", "12345", "1234", "0011 61 2",
+                               "Thailand", "(632) 8", "#12", "no digits here", "x" * 61])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PHONE_WORDS | st.text(alphabet="0123456789 +＋-()./x", max_size=8), max_size=12).map("".join),
+       st.sampled_from(["en", "vi", "km", "th", None]), st.sampled_from(["VALID", "POSSIBLE"]))
+def test_find_phones_is_the_library_matcher_region_by_region(text: str, lang: str | None, leniency: str) -> None:
+    """find_phones (no pass under ZZ for a text without a plus sign, none at all without a
+    digit) finds what libphonenumber's own matcher finds over the whole text, region by
+    region, an overlapping number dropped (vanity letters and extensions included)."""
+    hints = Hints(lang=lang)
+    taken: list[tuple[int, int]] = []
+    expected = []
+    for region in [*candidate_regions(text, hints), "ZZ"]:
+        for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=_LENIENCY[leniency]):
+            if not any(s < m.end and m.start < e for s, e in taken):
+                taken.append((m.start, m.end))
+                expected.append((m.start, m.end, e164(m.number)))
+    assert [(f.start, f.end, f.value) for f in find_phones(text, hints, leniency=leniency)] == expected
