@@ -33,6 +33,7 @@ class Example:
     source: str
     group: str
     origin: str = ""  # the data file's stem (an evaluation set is the held-out part of one file)
+    split_key: str = ""  # near-duplicate key of the raw row (models.frozen splits by it): see split_key
 
 
 def near_duplicate_key(text: str) -> str:
@@ -41,6 +42,17 @@ def near_duplicate_key(text: str) -> str:
     t = re.sub(r"#\w+#", "", text.lower())
     t = re.sub(r"[\W\d_]+", "", t)
     return hashlib.sha1(t[:160].encode()).hexdigest()[:16]  # noqa: S324 - not security
+
+
+def split_key(row: dict[str, object], default_source: str) -> str:
+    """The near-duplicate key of a raw data row, computed from the row as stored (its
+    ``group``, else its text without the title, so reposts under new titles stay together),
+    never from normalized text: a change to the normalizer must not move rows across the
+    frozen evaluation split (:mod:`models.frozen`)."""
+    source = str(row.get("source") or default_source)
+    if row.get("group"):
+        return f"{source}:{row['group']}"
+    return "raw:" + near_duplicate_key(str(row.get("text") or ""))
 
 
 def file_fingerprint(path: Path) -> str:
@@ -77,5 +89,5 @@ def load_examples(path: Path) -> list[Example]:
             group = row.get("group")
             group = f"{source}:{group}" if group else f"dup:{near_duplicate_key(sig.analysis_text)}"
             out.append(Example(str(row.get("id") or f"{default_source}-{n}"), ModelInput.of_signals(sig), label,
-                               lang, source, group, path.stem))
+                               lang, source, group, path.stem, split_key(row, default_source)))
     return out

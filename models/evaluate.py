@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import average_precision_score, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedGroupKFold
+from sklearn.pipeline import Pipeline
 
 from models.classifier import build_pipeline
 from models.dataset import Example
@@ -118,8 +119,9 @@ def choose_threshold(y: np.ndarray, p: np.ndarray) -> float:
 
 
 def out_of_fold(examples: Sequence[Example], weights: np.ndarray, n_splits: int,
-                progress: Progress) -> np.ndarray:
-    """Out-of-fold probabilities of the training recipe, grouped by near-duplicate group."""
+                progress: Progress, build: Callable[[], Pipeline] = build_pipeline) -> np.ndarray:
+    """Out-of-fold probabilities of the training recipe (``build``), grouped by near-duplicate
+    group."""
     X = [e.input for e in examples]
     y = np.array([e.label for e in examples])
     groups = [e.group for e in examples]
@@ -127,7 +129,7 @@ def out_of_fold(examples: Sequence[Example], weights: np.ndarray, n_splits: int,
     cv = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=13)
     for k, (tr, te) in enumerate(cv.split(X, y, groups), 1):
         progress(f"fold {k}/{n_splits}: train {len(tr)}, test {len(te)}")
-        model = build_pipeline()
+        model = build()
         model.fit([X[i] for i in tr], y[tr], clf__sample_weight=weights[tr])
         oof[te] = model.predict_proba([X[i] for i in te])[:, 1]
     return oof

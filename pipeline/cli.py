@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from pipeline import cli_crawl, cli_store
-from pipeline.cli_render import out, render_items, render_metrics
+from pipeline.cli_render import out, render_items, render_metrics, render_table
 from pipeline.settings import PROJECT_ROOT, ConfigError, Settings
 
 console = Console(stderr=True)
@@ -69,12 +69,51 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _loso(args: argparse.Namespace, settings: Settings, out_dir: Path, model: Path) -> int:
+    from models.loso_report import COLUMNS, headline_lines, prevalence_table, run_loso_evaluation, source_table
+    from models.persist import ModelError, card_path
+
+    if not 0 < args.prevalence < 1:
+        raise UsageError(f"--prevalence must be between 0 and 1 (exclusive), got {args.prevalence}")
+    threshold, note = args.threshold, ""
+    if threshold == "fold":
+        threshold, note = None, "chosen per fold on its training rows"
+    elif threshold is None:
+        try:
+            card = json.loads(card_path(model).read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"cannot read the threshold from {card_path(model)} ({exc}); pass --threshold") from exc
+        threshold, note = float(card["threshold"]), f"{card['threshold']:.2f} ({card['model_version']})"
+    r = run_loso_evaluation(_training_files(args, settings), out_dir, threshold=threshold, threshold_note=note,
+                            split=args.split, prevalence=args.prevalence, max_features=args.max_features,
+                            n_jobs=args.jobs, manifest=args.manifest, shuffle=not args.file_order,
+                            progress=lambda m: console.print(f"· {escape(m)}"))
+    for title, rows in ((f"Leave-one-source-out, split {r['split']}, threshold {note or threshold}", r["sources"]),
+                        ("Development data (team-written, grouped k-fold; not a held-out source)", r["development"])):
+        render_table(title, COLUMNS, source_table(rows))
+    render_table("Review queue at a stated prevalence", *prevalence_table(r["headline"]))
+    for line in headline_lines(r["headline"]):
+        out.print(escape(line))
+    out.print(f"report: {r['report']} ({r['seconds']:.0f} s)")
+    return 0
+
+
 def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from models.evaluate import describe_confound
+    from models.frozen import MANIFEST, check, read_manifest
     from models.report import run_evaluation
 
+    args.manifest = args.manifest or MANIFEST
+    if args.check_frozen:
+        problems = check(args.check_frozen, read_manifest(args.manifest))
+        for problem in problems:
+            console.print(f"[red]frozen split:[/] {escape(problem)}")
+        out.print("the frozen split holds" if not problems else f"the frozen split does not hold ({len(problems)})")
+        return 1 if problems else 0
     out_dir = args.out or settings.data_dir / "evaluation" / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     model = args.model or settings.model_path
+    if args.loso:
+        return _loso(args, settings, out_dir, model)
     result = run_evaluation(_training_files(args, settings), model, out_dir, n_splits=args.folds,
                             cv=not args.no_cv, progress=lambda m: console.print(f"· {escape(m)}"))
     for key, title in (("cross_validation", "Cross-validation of the training recipe"),
@@ -175,6 +214,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", type=Path, help="model to score the held-out sets (default LUREWATCH_MODEL)")
     p.add_argument("--out", type=Path, help="output directory (default <data>/evaluation/<time>)")
     p.add_argument("--no-cv", action="store_true", help="skip cross-validation (held-out sets only)")
+    p.add_argument("--loso", action="store_true", help="the leave-one-source-out view instead (docs/evaluation.md): "
+                   "per source trained without it, queue precision at --prevalence; writes loso.json, loso.md, "
+                   "reliability.png, sources.png")
+    p.add_argument("--split", choices=("dev", "frozen", "all"), default="dev",
+                   help="--loso: which part of the frozen split to score (default dev)")
+    p.add_argument("--threshold", type=lambda v: v if v == "fold" else float(v), default=None,
+                   help="--loso: flag threshold, or 'fold' (chosen on each fold's training rows); default: the "
+                   "--model card's")
+    p.add_argument("--prevalence", type=float, default=0.01, help="--loso: share of scams in the stream (0.01)")
+    p.add_argument("--max-features", type=int, default=40000, help="--loso: the recipe's max_features (40000)")
+    p.add_argument("--jobs", type=int, default=2, help="--loso: processes fitting folds (default 2)")
+    p.add_argument("--file-order", action="store_true", help="--loso: fit on rows in file order, as train does")
+    p.add_argument("--check-frozen", nargs="+", type=Path, metavar="FILE",
+                   help="only check that FILEs split as the frozen-split manifest pins; exit 1 if not")
+    p.add_argument("--manifest", type=Path, help="the frozen-split manifest (default models/data/frozen-split.json)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("queue", help="flagged items, highest score first",

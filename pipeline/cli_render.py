@@ -47,6 +47,15 @@ def render_metrics(title: str, rows: dict[str, dict[str, Any]]) -> None:
     out.print(table, width=max(out.width, 132))
 
 
+def render_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    from rich.table import Table
+
+    table = Table(*columns, title=title, title_justify="left")
+    for row in rows:
+        table.add_row(*(escape(c) for c in row))
+    Console(soft_wrap=True, width=max(out.width, 150)).print(table)  # out.print clamps width to the terminal
+
+
 def print_summary(settings: Settings, date: str) -> int:
     """Print the day's totals and the top of the review queue; returns items crawled."""
     from pipeline.crawl import crawl_totals
