@@ -9,7 +9,8 @@ measured in the same run.
   task does: a fresh Python process each time (a task starts cold: model, catalogue and
   pipelines are loaded inside the timed span), for each ``--workers`` value
   (``LUREWATCH_WORKERS``; a build that ignores it runs one worker).
-* **lurewatch score**: ``pipeline.scoring.score_file`` over the same posts, in a fresh process.
+* **lurewatch score**: ``pipeline.scoring.score_file`` over the same posts, in a fresh process,
+  for each ``--workers`` value.
 * **baseline**: scikit-learn ``TfidfVectorizer`` (word 1–2-grams) + ``LogisticRegression``
   trained in this run on the same posts, then timed predicting their raw text in a fresh
   process too (load and import included the same way).
@@ -165,7 +166,9 @@ def main() -> int:
             return max(rates)
 
         results["baseline"] = best("baseline", str(tmpdir / "baseline.pkl"), base_env)
-        results["score"] = best("score", str(score_in), {**base_env, "LUREWATCH_DATA_DIR": str(tmpdir / "s")})
+        for w in args.workers:
+            results[f"score-{w}"] = best("score", str(score_in), {**base_env, "LUREWATCH_DATA_DIR": str(tmpdir / "s"),
+                                                                  "LUREWATCH_WORKERS": str(w)})
         for w in args.workers:
             rates = []
             for k in range(args.repeat):
@@ -184,14 +187,17 @@ def main() -> int:
     print("|---|---|---|")
     b = results["baseline"]
     print(f"| TF-IDF + LR baseline (predict) | {b:,.0f} | 1 |")
-    print(f"| `lurewatch score` (score_file) | {results['score']:,.0f} | {results['score'] / b:.4f} |")
+    for w in args.workers:
+        r = results[f"score-{w}"]
+        print(f"| `lurewatch score`, {w} worker{'s' if w > 1 else ''} | {r:,.0f} | {r / b:.4f} |")
     for w in args.workers:
         r = results[f"process-{w}"]
         print(f"| process stage, {w} worker{'s' if w > 1 else ''} | {r:,.0f} | {r / b:.4f} |")
     if len(args.workers) > 1:
         lo, hi = min(args.workers), max(args.workers)
-        print(f"\nProcess stage speed-up from {lo} to {hi} workers: "
-              f"{results[f'process-{hi}'] / results[f'process-{lo}']:.2f}x")
+        print(f"\nSpeed-up from {lo} to {hi} workers: process stage "
+              f"{results[f'process-{hi}'] / results[f'process-{lo}']:.2f}x, lurewatch score "
+              f"{results[f'score-{hi}'] / results[f'score-{lo}']:.2f}x")
     return 0
 
 

@@ -84,7 +84,7 @@ def load_examples(path: Path) -> list[Example]:
                 raise DatasetError(f"{path}:{n}: label must be 0 or 1, got {label}")
             lang = str(row.get("lang") or "und")
             sig = post_signals(row.get("title") or None, text or "", lang=lang, lang_source="label",
-                               region=row.get("region"))
+                               region=row.get("region"), need_lang=False)
             source = str(row.get("source") or default_source)
             group = row.get("group")
             group = f"{source}:{group}" if group else f"dup:{near_duplicate_key(sig.analysis_text)}"

@@ -52,8 +52,9 @@ def read_posts_from(src: Path | str) -> list[dict[str, Any]]:
         return read_posts(fh, str(path))
 
 
-def signals_of(post: dict[str, Any], types: Iterable[str] | None = None) -> PostSignals:
-    """The signals of an offline post (``types``: see :func:`~pipeline.signals.post_signals`)."""
+def signals_of(post: dict[str, Any], types: Iterable[str] | None = None, *, need_lang: bool = True) -> PostSignals:
+    """The signals of an offline post (``types``, ``need_lang``: see
+    :func:`~pipeline.signals.post_signals`)."""
     lang = post.get("lang") if isinstance(post.get("lang"), str) else None
     return post_signals(post.get("title") or None, post["text"], lang=lang, lang_source="label",
-                        region=post.get("region"), types=types)
+                        region=post.get("region"), types=types, need_lang=need_lang)

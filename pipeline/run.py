@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing as mp
-from collections import deque
 from collections.abc import Collection, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from itertools import chain, islice
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from models.persist import load_model
+from pipeline.pool import ordered_map
 from pipeline.records import Record, RecordError
 from pipeline.settings import Settings
 from pipeline.stages.index import index
@@ -103,44 +101,16 @@ def analyze(records: Iterable[Record], settings: Settings) -> Iterator[Record]:
     return score(signals(records, settings=settings), settings=settings)
 
 
-def _analyze_chunk(chunk: list[Record]) -> list[Record]:
-    return list(analyze(chunk, _WORKER_SETTINGS))
-
-
-_WORKER_SETTINGS: Settings
-
-
-def _start_worker(settings: Settings) -> None:
-    global _WORKER_SETTINGS
-    _WORKER_SETTINGS = settings
+def _analyze_chunk(settings: Settings, chunk: list[Record]) -> list[Record]:
+    return list(analyze(chunk, settings))
 
 
 def enrich(records: Iterable[Record], settings: Settings) -> Iterator[Record]:
-    """:func:`analyze` over ``records`` in ``settings.workers`` processes, in order; in this
-    process when there is one worker, fewer than :data:`MIN_POOLED` records, or when this
-    process may not start others (a daemonic worker, such as Celery's prefork pool)."""
-    it = iter(records)
-    head = list(islice(it, MIN_POOLED))
-    if settings.workers <= 1 or len(head) < MIN_POOLED:
-        yield from analyze(chain(head, it), settings)
-        return
-    if mp.current_process().daemon:
-        log.info("process stage: in one process (a daemonic process cannot start workers)")
-        yield from analyze(chain(head, it), settings)
-        return
-    # Workers are forked after the model is loaded here, so they start with it in memory.
-    load_model(settings.model_path)
-    rest = chain(head, it)
-    chunks = iter(lambda: list(islice(rest, CHUNK)), [])
-    with ProcessPoolExecutor(settings.workers, mp_context=mp.get_context("fork"),
-                             initializer=_start_worker, initargs=(settings,)) as pool:
-        pending: deque[Future[list[Record]]] = deque()
-        for chunk in chunks:  # at most two chunks per worker in flight, results in order
-            pending.append(pool.submit(_analyze_chunk, chunk))
-            if len(pending) >= 2 * settings.workers:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+    """:func:`analyze` over ``records`` in ``settings.workers`` processes, in order
+    (:func:`pipeline.pool.ordered_map`; one process for fewer than :data:`MIN_POOLED`)."""
+    load_model(settings.model_path)  # before forking: the workers start with it in memory
+    return ordered_map(partial(_analyze_chunk, settings), records, workers=settings.workers, chunk=CHUNK,
+                       min_items=MIN_POOLED)
 
 
 def process_partition(partition: str, settings: Settings, *,

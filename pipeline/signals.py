@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pipeline.extractors import Found
 from pipeline.extractors.find import find_entities
 from pipeline.extractors.literals import folded
+from pipeline.extractors.phones import reads_language
 from pipeline.indicators import post_hits
 from pipeline.records import Entity, IndicatorHit
 from pipeline.textnorm import NormText, normalize_text
@@ -42,13 +43,21 @@ _PRIMARY = re.compile(r"[A-Za-z]{2,3}")
 _REGION = re.compile(r"[A-Za-z]{2}")
 
 
+def given_lang(given: object) -> str | None:
+    """A given language tag reduced to its primary subtag (``vi-VN`` → ``vi``, ``th/en`` →
+    ``th``); None when nothing usable is given (``und`` included)."""
+    if isinstance(given, str) and (m := _PRIMARY.match(given.strip())) and given.strip().lower() != "und":
+        return m.group(0).lower()
+    return None
+
+
 def resolve_lang(given: str | None, source: str, text: str) -> tuple[str, str]:
     """``(language, lang_source)`` of a post (see module doc): ``given`` reduced to its
     primary subtag with ``source``, else detected from ``text``."""
     if source not in LANG_SOURCES[:2]:
         raise ValueError(f"a given language's source is one of {LANG_SOURCES[:2]}, not {source!r}")
-    if isinstance(given, str) and (m := _PRIMARY.match(given.strip())) and given.strip().lower() != "und":
-        return m.group(0).lower(), source
+    if (code := given_lang(given)) is not None:
+        return code, source
     from pipeline.langid import detect
 
     return detect(text) or "und", "detected"
@@ -75,10 +84,11 @@ class FieldSignals:
 
 @dataclass(frozen=True)
 class PostSignals:
-    """What :func:`post_signals` finds in one post."""
+    """What :func:`post_signals` finds in one post. ``lang``/``lang_source`` are None only
+    when the caller did not need the language and it could change nothing found."""
 
-    lang: str
-    lang_source: str
+    lang: str | None
+    lang_source: str | None
     region: str | None
     fields: tuple[FieldSignals, ...]
     indicators: list[IndicatorHit] = field(default_factory=list)
@@ -94,32 +104,35 @@ class PostSignals:
         return [Entity(type=f.type, value=f.value, start=f.start, end=f.end, field=fs.name)
                 for fs in self.fields for f in fs.found]
 
-    @property
-    def lang_hint(self) -> str | None:
-        return None if self.lang == "und" else self.lang
-
-
 def post_signals(title: str | None, text: str, *, lang: str | None = None, lang_source: str = "label",
-                 region: str | None = None, types: Iterable[str] | None = None) -> PostSignals:
+                 region: str | None = None, types: Iterable[str] | None = None,
+                 need_lang: bool = True) -> PostSignals:
     """Normalize, extract identifiers and find indicators in one post (see module doc).
 
     ``lang``/``lang_source``: the language given with the post and who gave it (``spider``
     or ``label``); ``region``: the region given with it. ``types``: only these identifier
     types are needed (the model's; components after the last one finding one of them are not
-    run); default every type.
+    run); default every type. ``need_lang=False``: the caller does not use the language, so
+    it is detected only where it can change what is found (the post holds a digit); the
+    signals are the same either way.
     """
-    lang_code, source = resolve_lang(lang, lang_source, text)
+    fields_in = [(name, value or "") for name, value in (("title", title), ("text", text))
+                 if name == "text" or value]
+    norms = [normalize_text(value) for _, value in fields_in]
+    lang_code: str | None
+    source: str | None
+    if need_lang or given_lang(lang) is not None or any(reads_language(n.text) for n in norms):
+        lang_code, source = resolve_lang(lang, lang_source, text)
+    else:  # the language could change nothing found: not detected
+        lang_code, source = None, None
     region = clean_region(region)
-    hint = None if lang_code == "und" else lang_code
+    hint = None if lang_code in (None, "und") else lang_code
     wanted = None if types is None else tuple(types)
     fields, lows = [], []
-    for name, value in (("title", title), ("text", text)):
-        if name == "title" and not value:
-            continue
-        norm = normalize_text(value or "")
+    for (name, value), norm in zip(fields_in, norms, strict=True):
         low = folded(norm.text)  # lower-cased once for the extractors' and indicators' literal checks
-        found = find_entities(value or "", hint, region, wanted, norm=norm, low=low)
-        fields.append(FieldSignals(name, value or "", norm, tuple(found)))
+        found = find_entities(value, hint, region, wanted, norm=norm, low=low)
+        fields.append(FieldSignals(name, value, norm, tuple(found)))
         lows.append(low)
     hits = post_hits((f.name, f.text, f.norm, low) for f, low in zip(fields, lows, strict=True))
     return PostSignals(lang_code, source, region, tuple(fields), hits)

@@ -31,6 +31,13 @@ _LENIENCY = {"VALID": phonenumbers.Leniency.VALID, "POSSIBLE": phonenumbers.Leni
 _DIGIT = re.compile(r"\d")
 
 
+def reads_language(text: str) -> bool:
+    """Whether the post's language can change what the finders find in ``text``: only phone
+    numbers (here and labelled ones in :mod:`~pipeline.extractors.messaging`) read it, to pick
+    regions, and every number holds a digit."""
+    return _DIGIT.search(text) is not None
+
+
 def candidate_regions(text: str, hints: Hints) -> list[str]:
     """Regions to read local-format numbers with, most likely first (see module doc)."""
     lang = (hints.lang or "").split("-")[0].lower()
@@ -64,7 +71,7 @@ def find_phones(text: str, hints: Hints, found: Sequence[Found] = (), leniency: 
     """libphonenumber's matcher over the whole text, once per candidate region (then ZZ, for
     numbers with a country code); a number overlapping an earlier one or a URL, e-mail or
     wallet is skipped."""
-    if not _DIGIT.search(text):  # every candidate the matcher considers holds digits
+    if not reads_language(text):  # every candidate the matcher considers holds digits
         return
     skip = Spans.of(found, "url", "email", "crypto_wallet")
     taken = Spans()

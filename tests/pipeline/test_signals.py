@@ -48,7 +48,9 @@ def test_training_and_serving_see_the_same_signals(tmp_path: Path, with_lang: bo
     records = list(signals([_record(r, n, r.get("lang")) for n, r in enumerate(rows)]))
     serving = [ModelInput.of_record(r) for r in records]
     offline = [ModelInput.of_signals(signals_of({"id": n, **r})) for n, r in enumerate(rows)]
-    offline_model_types = [ModelInput.of_signals(signals_of({"id": n, **r}, ENTITY_TYPES)) for n, r in enumerate(rows)]
+    # what lurewatch score computes: the model's identifier types, the language only where it matters
+    offline_model_types = [ModelInput.of_signals(signals_of({"id": n, **r}, ENTITY_TYPES, need_lang=False))
+                           for n, r in enumerate(rows)]
 
     assert len(training) == len(rows) > 300
     assert training == serving == offline == offline_model_types
@@ -57,6 +59,16 @@ def test_training_and_serving_see_the_same_signals(tmp_path: Path, with_lang: bo
     sources = {r.lang_source for r in records}
     assert sources == ({"spider"} if with_lang else {"detected"})
     assert {r.region for r, row in zip(records, rows, strict=True) if row.get("region")} == {"KH"}
+
+
+def test_the_language_is_detected_only_where_it_can_matter() -> None:
+    quiet = post_signals("Tuyển nhân viên", "Làm việc tại nhà, liên hệ qua Telegram", need_lang=False)
+    assert (quiet.lang, quiet.lang_source) == (None, None)
+    digits = post_signals(None, "Gọi 0912 345 678 để biết thêm", need_lang=False)
+    assert (digits.lang, digits.lang_source) == ("vi", "detected")
+    assert [e.value for e in digits.entities if e.type == "phone"] == ["+84912345678"]
+    given = post_signals(None, "Làm việc tại nhà", lang="vi-VN", need_lang=False)
+    assert (given.lang, given.lang_source) == ("vi", "label")
 
 
 def test_the_language_and_its_source() -> None:

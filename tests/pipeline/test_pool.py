@@ -1,5 +1,6 @@
-"""The process stage in several worker processes gives exactly what one process gives, in
-the same order, and falls back to one process where workers cannot or need not start."""
+"""The process stage and `lurewatch score` in several worker processes give exactly what one
+process gives, in the same order, and fall back to one process where workers cannot or need
+not start."""
 
 from __future__ import annotations
 
@@ -63,3 +64,15 @@ def test_process_partition_with_workers_indexes_every_record_once(tmp_path: Path
         assert store.get(records[7].id).score is not None
     finally:
         store.close()
+
+
+def test_lurewatch_score_in_two_workers_writes_what_one_writes(tmp_path: Path) -> None:
+    from pipeline.scoring import score_posts
+
+    rows = [json.loads(line) for line in SEED.read_text("utf-8").splitlines() if line.strip()]
+    posts = [{"id": i, "title": r.get("title"), "text": r["text"]} for i, r in enumerate(rows)]
+    assert len(posts) >= MIN_POOLED
+    one = list(score_posts(posts, _settings(tmp_path, 1)))
+    two = list(score_posts(posts, _settings(tmp_path, 2)))
+    assert one == two
+    assert [o["id"] for o in two] == list(range(len(posts)))
