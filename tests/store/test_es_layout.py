@@ -187,6 +187,6 @@ def test_single_index_layout_is_migrated(es: Elasticsearch, es_url: str, es_inde
     assert list(backing(es, es_index)) == [f"{es_index}-d2025.03.01-000001"]
     assert store.count() == 30
     got = store.get(docs[0].id)
-    assert (got.triage.status, got.schema_version, got.text) == ("in_review", 2, docs[0].text)
+    assert (got.triage.status, got.schema_version, got.text) == ("in_review", 3, docs[0].text)
     assert store.upsert(docs).created == 0
     store.close()
