@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from models.dataset import DatasetError, Example, file_fingerprint, split_key
+from pipeline.jsonl import json_lines
 
 FROZEN_SALT = "lurewatch-frozen-eval-v1"
 FROZEN_PERCENT = 30
@@ -82,13 +83,7 @@ def read_keys(path: Path) -> list[tuple[str, str]]:
         raise DatasetError(f"{path}: no such data file")
     out = []
     with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DatasetError(f"{path}:{n}: not JSON ({exc})") from exc
+        for _, row in json_lines(fh, str(path), DatasetError):
             out.append((str(row.get("source") or path.stem), split_key(row, path.stem)))
     return out
 

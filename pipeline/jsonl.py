@@ -1,12 +1,26 @@
-"""JSON-lines output written atomically: a reader never sees a half-written file."""
+"""JSON lines: read with errors that name the line, written atomically (a reader never sees
+a half-written file)."""
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+
+def json_lines(fh: IO[str], name: str, error: type[Exception], suffix: str = "") -> Iterator[tuple[int, Any]]:
+    """``(line number, value)`` of every non-blank line of ``fh``; a line that is not JSON
+    raises ``error("<name>:<line>: not JSON (<why>)<suffix>")``."""
+    for n, line in enumerate(fh, 1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise error(f"{name}:{n}: not JSON ({exc.msg}){suffix}") from exc
+        yield n, value
 
 
 def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:

@@ -9,12 +9,12 @@ project uses (:func:`pipeline.signals.post_signals`), a given ``lang`` counting 
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
+from pipeline.jsonl import json_lines
 from pipeline.signals import PostSignals, post_signals
 
 
@@ -25,13 +25,7 @@ class InputError(ValueError):
 def read_posts(fh: IO[str], name: str) -> list[dict[str, Any]]:
     """Every post of ``fh`` (named ``name`` in messages); raises InputError naming the line."""
     posts = []
-    for n, line in enumerate(fh, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{name}:{n}: not JSON ({exc.msg}); nothing was written") from exc
+    for n, row in json_lines(fh, name, InputError, "; nothing was written"):
         if not isinstance(row, dict) or "id" not in row or not isinstance(row.get("text"), str):
             raise InputError(f"{name}:{n}: needs an object with 'id' and a string 'text'; "
                              "nothing was written")
