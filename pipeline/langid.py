@@ -231,10 +231,11 @@ def excerpt(text: str, size: int) -> str:
     return " ".join(words)
 
 
-def detect(text: str) -> str:
+def detect(text: str, normalized: str | None = None) -> str:
     """ISO 639-1 code of ``text`` (one of :data:`DETECTED`), ``"und"`` when it has no
-    letters or is in another script."""
-    clean = _strip_links(normalize_text(text).text)
+    letters or is in another script. ``normalized``: ``text`` already normalized
+    (:func:`pipeline.textnorm.normalize_text`), so it is not normalized again."""
+    clean = _strip_links(normalize_text(text).text if normalized is None else normalized)
     script, vi_letters, latin_letters = _script_letters(clean)
     if script is None or script == "other":
         return "und"

@@ -51,16 +51,17 @@ def given_lang(given: object) -> str | None:
     return None
 
 
-def resolve_lang(given: str | None, source: str, text: str) -> tuple[str, str]:
+def resolve_lang(given: str | None, source: str, text: str, normalized: str | None = None) -> tuple[str, str]:
     """``(language, lang_source)`` of a post (see module doc): ``given`` reduced to its
-    primary subtag with ``source``, else detected from ``text``."""
+    primary subtag with ``source``, else detected from ``text`` (``normalized``: its
+    normalized form, when the caller has it)."""
     if source not in LANG_SOURCES[:2]:
         raise ValueError(f"a given language's source is one of {LANG_SOURCES[:2]}, not {source!r}")
     if (code := given_lang(given)) is not None:
         return code, source
     from pipeline.langid import detect
 
-    return detect(text) or "und", "detected"
+    return detect(text, normalized) or "und", "detected"
 
 
 def clean_region(region: object) -> str | None:
@@ -122,7 +123,7 @@ def post_signals(title: str | None, text: str, *, lang: str | None = None, lang_
     lang_code: str | None
     source: str | None
     if need_lang or given_lang(lang) is not None or any(reads_language(n.text) for n in norms):
-        lang_code, source = resolve_lang(lang, lang_source, text)
+        lang_code, source = resolve_lang(lang, lang_source, text, norms[-1].text)
     else:  # the language could change nothing found: not detected
         lang_code, source = None, None
     region = clean_region(region)

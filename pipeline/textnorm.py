@@ -48,7 +48,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from pipeline.textnorm_chars import chars
 from pipeline.textnorm_folds import LEET_KEYWORDS, at_dot, confusables, leet, spaced
@@ -81,16 +80,16 @@ class NormText:
 _FOLDS: tuple[Callable[[Buf, set[str], bool], None], ...] = (at_dot, spaced, confusables, leet)
 
 
-@lru_cache(maxsize=4096)
 def normalize_text(text: str) -> NormText:
     """Normalize ``text`` (see module doc). Idempotent: normalizing the result again
     returns the same string. Every output character maps to a non-empty original span;
-    spans are monotonic. Cached: the stages that need a text's normal form share one."""
+    spans are monotonic. Not cached: :func:`pipeline.signals.post_signals` normalizes each
+    field once and hands the result to everything that reads it."""
     return _normalize(text)
 
 
 def _normalize(text: str, fast: bool = True) -> NormText:
-    """:func:`normalize_text` without the cache. ``fast=False`` skips every shortcut (the
+    """:func:`normalize_text`; ``fast=False`` skips every shortcut (the
     cheap checks that let a pass or a round be skipped), for tests."""
     buf = Buf(text)
     flags: set[str] = set()
